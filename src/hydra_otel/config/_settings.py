@@ -1,0 +1,69 @@
+"""HydraSettings: every HYDRA_* environment variable, in one pydantic-settings model.
+
+Each field's docstring is its documentation; the README's settings table is generated
+from this model (``python -m hydra_otel.config``) and a test keeps them equal. Standard
+``OTEL_*`` variables are never redefined here: they keep their meaning in the SDK.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hydra_otel.config._models import configuration_error
+from hydra_otel.core import ConfigurationError
+
+
+def _default_spool_dir() -> Path:
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hydra-otel" / "spool"
+
+
+class HydraSettings(BaseSettings):
+    """Settings read from ``HYDRA_*`` environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HYDRA_", case_sensitive=False, extra="ignore", use_attribute_docstrings=True
+    )
+
+    log_level: str = "INFO"
+    """Minimum level of the zero-configuration logger and of the stdlib bridge."""
+    log_date_format: str = "%Y-%m-%d"
+    """strftime pattern for the date part of timestamps in text formats."""
+    log_time_format: str = "%H:%M:%S.%f"
+    """strftime pattern for the time part (``%f`` = microseconds, cut to milliseconds when it ends the pattern)."""
+    log_logger_name_format: str = "{name}"
+    """Pattern of the logger name in text formats; fields ``{name}`` and ``{layer}``."""
+    log_message_format: str = "{timestamp} {level:<8} [{layer}] {logger}: {message}{attributes}"
+    """Pattern of a plain-text line; fields ``{timestamp}``, ``{level}``, ``{layer}``, ``{logger}``, ``{message}``, ``{attributes}``, ``{trace_id}``, ``{span_id}``."""
+    color_mode: Literal["auto", "always", "never"] = "auto"
+    """Colour on the console: ``auto`` only on a TTY (NO_COLOR and FORCE_COLOR are honoured)."""
+    log_config: Path | None = None
+    """Path of a JSON or TOML file holding a LoggingConfig for the distro and ``configure()``."""
+    log_config_dump: bool = False
+    """Print the effective configuration at start-up, with headers, tokens and keys masked."""
+    bridge_level: str = "NOTSET"
+    """Minimum level of stdlib ``logging`` records the bridge forwards (NOTSET = what the loggers pass)."""
+    console: bool = True
+    """The distro writes Hydra records to the console too (the app's own handlers are untouched)."""
+    spool_dir: Path = Field(default_factory=_default_spool_dir)
+    """Directory of the crash-safe sqlite spool (default under the user cache dir)."""
+    redaction_enabled: bool = True
+    """Redact PII and secrets in logs and spans before export."""
+    redaction_hmac_key: SecretStr | None = None
+    """Key of the keyed-hash redaction mode (stable tokens for correlation)."""
+
+
+def load_settings() -> HydraSettings:
+    """Read the environment now; raise ConfigurationError naming a bad HYDRA_* value."""
+    try:
+        return HydraSettings()
+    except ValidationError as exc:
+        raise ConfigurationError(
+            str(configuration_error(exc)).replace("configuration: ", "configuration: HYDRA_", 1)
+        ) from None
