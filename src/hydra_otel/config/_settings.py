@@ -13,7 +13,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hydra_otel.config._models import configuration_error
 from hydra_otel.core import ConfigurationError
 
 
@@ -64,6 +63,9 @@ def load_settings() -> HydraSettings:
     try:
         return HydraSettings()
     except ValidationError as exc:
-        raise ConfigurationError(
-            str(configuration_error(exc)).replace("configuration: ", "configuration: HYDRA_", 1)
-        ) from None
+        problems = [
+            f"HYDRA_{'_'.join(str(p) for p in err['loc']).upper()}: "
+            f"{err['msg']} (got {err['input']!r})"
+            for err in exc.errors()
+        ]
+        raise ConfigurationError("invalid hydra-otel settings: " + "; ".join(problems)) from None
