@@ -56,6 +56,16 @@ class HydraSettings(BaseSettings):
     """Redact PII and secrets in logs and spans before export."""
     redaction_hmac_key: SecretStr | None = None
     """Key of the keyed-hash redaction mode (stable tokens for correlation)."""
+    export_strategy: Literal["auto", "async", "sync", "direct", "memory"] = "auto"
+    """Export path of the FallbackExportProcessor: ``auto`` picks async/sync/direct/memory from measured health."""
+    queue_max_records: int = Field(default=16384, gt=0)
+    """Most records the export queue holds in memory before new records are dropped (counted)."""
+    queue_max_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+    """Approximate most bytes of records the export queue holds in memory."""
+    spool_max_bytes: int = Field(default=256 * 1024 * 1024, gt=0)
+    """Size cap of one process's spool; past it the oldest spooled records are dropped (counted)."""
+    shutdown_timeout: float = Field(default=10.0, gt=0)
+    """Seconds shutdown/close may take, even with the collector down; what is unsent is spooled."""
 
 
 def load_settings() -> HydraSettings:
