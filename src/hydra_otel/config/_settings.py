@@ -48,8 +48,6 @@ class HydraSettings(BaseSettings):
     """Print the effective configuration at start-up, with headers, tokens and keys masked."""
     bridge_level: str = "NOTSET"
     """Minimum level of stdlib ``logging`` records the bridge forwards (NOTSET = what the loggers pass)."""
-    console: bool = True
-    """The distro writes Hydra records to the console too (the app's own handlers are untouched)."""
     spool_dir: Path = Field(default_factory=_default_spool_dir)
     """Directory of the crash-safe sqlite spool (default under the user cache dir)."""
     redaction_enabled: bool = True
