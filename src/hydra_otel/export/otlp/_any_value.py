@@ -1,0 +1,204 @@
+"""Encoding of OTLP ``AnyValue`` and ``KeyValue`` messages, with caches for what repeats.
+
+The type rules follow the SDK's ``_encode_value`` exactly (bool before int, str and
+bytes before the generic Sequence test, Mapping keys passed through ``str``), so the
+bytes decode to the same message the SDK would build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from opentelemetry.attributes import BoundedAttributes
+
+from hydra_otel.core import track_error
+from hydra_otel.export.otlp._wire import (
+    int64_varint,
+    length_delimited,
+    pack_double,
+    string_field,
+)
+
+# AnyValue field keys (field number << 3 | wire type).
+_STRING = b"\x0a"
+_BOOL_TRUE = b"\x10\x01"
+_BOOL_FALSE = b"\x10\x00"
+_INT = b"\x18"
+_DOUBLE = b"\x21"
+_ARRAY = b"\x2a"
+_KVLIST = b"\x32"
+_BYTES = b"\x3a"
+# KeyValue, ArrayValue.values and KeyValueList.values field keys.
+_KEY = b"\x0a"
+_VALUE = b"\x12"
+_ELEMENT = b"\x0a"
+# LogRecord.attributes field key.
+_RECORD_ATTRIBUTE = b"\x32"
+
+_LONGEST_CACHED_STRING = 256
+
+
+def _encode_str(value: str) -> bytes:
+    return length_delimited(_STRING, value.encode("utf-8"))
+
+
+def _encode_bool(value: bool) -> bytes:
+    return _BOOL_TRUE if value else _BOOL_FALSE
+
+
+def _encode_int(value: int) -> bytes:
+    return _INT + int64_varint(value)
+
+
+def _encode_double(value: float) -> bytes:
+    return _DOUBLE + pack_double(value)
+
+
+def _encode_bytes(value: bytes) -> bytes:
+    return length_delimited(_BYTES, bytes(value))
+
+
+def _encode_array(values: Iterable[Any]) -> bytes:
+    elements = b"".join([length_delimited(_ELEMENT, encode_any_value(v)) for v in values])
+    return length_delimited(_ARRAY, elements)
+
+
+def _encode_kvlist(mapping: Mapping[Any, Any]) -> bytes:
+    pairs = b"".join(
+        [length_delimited(_ELEMENT, encode_key_value(str(k), v)) for k, v in mapping.items()]
+    )
+    return length_delimited(_KVLIST, pairs)
+
+
+def _encode_none(_value: None) -> bytes:
+    return b""
+
+
+_BY_EXACT_TYPE: dict[type, Callable[[Any], bytes]] = {
+    str: _encode_str,
+    bool: _encode_bool,
+    int: _encode_int,
+    float: _encode_double,
+    bytes: _encode_bytes,
+    list: _encode_array,
+    tuple: _encode_array,
+    dict: _encode_kvlist,
+    type(None): _encode_none,
+}
+
+
+def _encode_by_isinstance(value: object) -> bytes:
+    if isinstance(value, bool):
+        return _encode_bool(value)
+    if isinstance(value, str):
+        return _encode_str(value)
+    if isinstance(value, int):
+        return _encode_int(value)
+    if isinstance(value, float):
+        return _encode_double(value)
+    if isinstance(value, bytes):
+        return _encode_bytes(value)
+    if isinstance(value, Sequence):
+        return _encode_array(value)
+    if isinstance(value, Mapping):
+        return _encode_kvlist(value)
+    raise TypeError(f"cannot encode a value of type {type(value).__name__} as an OTLP AnyValue")
+
+
+def encode_any_value(value: object) -> bytes:
+    """Return the body of an ``AnyValue`` message holding ``value`` (empty for None).
+
+    Raises:
+        TypeError: the value's type has no AnyValue representation.
+        ValueError: an int outside int64.
+        UnicodeEncodeError: a string holding lone surrogates.
+    """
+    encoder = _BY_EXACT_TYPE.get(type(value))
+    if encoder is not None:
+        return encoder(value)
+    return _encode_by_isinstance(value)
+
+
+def encode_key_value(key: str, value: object) -> bytes:
+    """Return the body of a ``KeyValue`` message (an empty key is omitted, as in proto3)."""
+    return string_field(_KEY, key) + length_delimited(_VALUE, encode_any_value(value))
+
+
+def encode_attributes(attributes: Mapping[str, object] | None, field_key: bytes) -> bytes:
+    """Encode every attribute as a repeated KeyValue field, skipping those that cannot be encoded.
+
+    Used for resources and scopes, whose bytes are cached by the caller. An attribute
+    the SDK's encoder would skip (it logs and drops it) is skipped here too and counted.
+    """
+    if not attributes:
+        return b""
+    parts = []
+    for key, value in attributes.items():
+        try:
+            if not isinstance(key, str):
+                raise TypeError(f"attribute key {key!r} is not a string")
+            parts.append(length_delimited(field_key, encode_key_value(key, value)))
+        except (TypeError, ValueError) as error:
+            track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
+    return b"".join(parts)
+
+
+def attribute_items(attributes: Mapping[str, object]) -> Iterable[tuple[str, object]]:
+    """Iterate attributes without BoundedAttributes' per-key Python-level lookups."""
+    if type(attributes) is BoundedAttributes:
+        inner = getattr(attributes, "_dict", None)
+        if type(inner) is dict:
+            return inner.items()
+    return attributes.items()
+
+
+class RecordAttributeEncoder:
+    """Encodes LogRecord attributes, caching the finished bytes of repeating pairs.
+
+    A pair whose value is a short str, an int or a bool (``hydra.layer=APP``,
+    ``code.lineno=42``) is encoded once and then reused as a ready field. The cache is
+    bounded: when it reaches ``max_cached_pairs`` it is emptied and refilled.
+    """
+
+    __slots__ = ("_max_cached_pairs", "_pairs")
+
+    def __init__(self, max_cached_pairs: int = 8192) -> None:
+        self._pairs: dict[tuple[object, ...], bytes] = {}
+        self._max_cached_pairs = max_cached_pairs
+
+    def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
+        """Append one encoded ``attributes`` field per attribute to ``parts``."""
+        pairs = self._pairs
+        for key, value in attribute_items(attributes):
+            value_type = type(value)
+            if value_type is str:
+                cache_key: tuple[object, ...] = (key, value)
+            elif value_type is int or value_type is bool:
+                cache_key = (key, value, value_type)
+            else:
+                parts.append(self._encode(key, value))
+                continue
+            field = pairs.get(cache_key)
+            if field is None:
+                field = self._encode_and_remember(cache_key, key, value)
+            parts.append(field)
+
+    def _encode_and_remember(self, cache_key: tuple[object, ...], key: str, value: object) -> bytes:
+        field = self._encode(key, value)
+        if isinstance(value, str) and len(value) > _LONGEST_CACHED_STRING:
+            return field
+        if len(self._pairs) >= self._max_cached_pairs:
+            self._pairs.clear()
+        self._pairs[cache_key] = field
+        return field
+
+    @staticmethod
+    def _encode(key: str, value: object) -> bytes:
+        try:
+            if not isinstance(key, str):
+                raise TypeError(f"attribute key {key!r} is not a string")
+            return length_delimited(_RECORD_ATTRIBUTE, encode_key_value(key, value))
+        except (TypeError, ValueError) as error:
+            track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
+            return b""

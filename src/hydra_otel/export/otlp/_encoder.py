@@ -1,0 +1,244 @@
+"""A hand-written encoder of ``ExportLogsServiceRequest`` straight from SDK log records.
+
+The output decodes (with opentelemetry-proto) to exactly the message the SDK's
+``encode_logs`` builds: records are grouped by resource, then by instrumentation scope,
+in order of first appearance, with resources and scopes compared by value as the
+SDK's dictionaries do. Everything that repeats between records and batches is encoded
+once: the resource and scope headers, severity fields, and attribute pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from opentelemetry._logs import SeverityNumber
+from opentelemetry.sdk._logs import ReadableLogRecord, ReadWriteLogRecord
+
+from hydra_otel.core import track_error
+from hydra_otel.export.otlp._any_value import (
+    RecordAttributeEncoder,
+    encode_any_value,
+    encode_attributes,
+)
+from hydra_otel.export.otlp._wire import (
+    length_delimited,
+    pack_fixed32,
+    pack_fixed64,
+    string_field,
+    varint,
+)
+
+LogRecordLike = ReadableLogRecord | ReadWriteLogRecord
+"""What the encoder accepts: the SDK's frozen or mutable log record."""
+
+# Field keys (field number << 3 | wire type) of the messages written here.
+_RESOURCE_LOGS = b"\x0a"  # ExportLogsServiceRequest.resource_logs
+_RESOURCE = b"\x0a"  # ResourceLogs.resource
+_SCOPE_LOGS = b"\x12"  # ResourceLogs.scope_logs
+_SCHEMA_URL = b"\x1a"  # ResourceLogs.schema_url and ScopeLogs.schema_url
+_SCOPE = b"\x0a"  # ScopeLogs.scope
+_LOG_RECORD = b"\x12"  # ScopeLogs.log_records
+_RESOURCE_ATTRIBUTE = b"\x0a"  # Resource.attributes
+_SCOPE_NAME, _SCOPE_VERSION, _SCOPE_ATTRIBUTE = b"\x0a", b"\x12", b"\x1a"
+_TIME, _SEVERITY_NUMBER, _SEVERITY_TEXT, _BODY = b"\x09", b"\x10", b"\x1a", b"\x2a"
+_DROPPED, _FLAGS, _TRACE_ID, _SPAN_ID = b"\x38", b"\x45", b"\x4a\x10", b"\x52\x08"
+_OBSERVED_TIME, _EVENT_NAME = b"\x59", b"\x62"
+
+_MISSING = object()
+_MAX_CACHED_HEADERS = 256
+
+
+class _Canonical:
+    """Maps each object to the first object of the batch equal to it.
+
+    Objects are found by identity first; values are only hashed once a second distinct
+    object shows up (a Resource hashes by dumping its attributes to JSON).
+    """
+
+    __slots__ = ("_by_id", "_by_value")
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, Any] = {}
+        self._by_value: dict[Any, Any] | None = None
+
+    def __call__(self, obj: Any) -> Any:
+        found = self._by_id.get(id(obj), _MISSING)
+        if found is not _MISSING:
+            return found
+        if not self._by_id:
+            self._by_id[id(obj)] = obj
+            return obj
+        if self._by_value is None:
+            self._by_value = {}
+            for seen in self._by_id.values():
+                self._by_value.setdefault(seen, seen)
+        canonical = self._by_value.setdefault(obj, obj)
+        self._by_id[id(obj)] = canonical
+        return canonical
+
+
+_Group = tuple[Any, dict[int, tuple[Any, list[LogRecordLike]]]]
+
+
+def group_by_resource_and_scope(batch: Sequence[LogRecordLike]) -> list[_Group]:
+    """Group records as the SDK does: ``[(resource, {id: (scope, [records])})]`` in order."""
+    groups: dict[int, _Group] = {}
+    canonical_resource, canonical_scope = _Canonical(), _Canonical()
+    last_resource: Any = _MISSING
+    last_scope: Any = _MISSING
+    last_records: list[LogRecordLike] = []
+    for record in batch:
+        resource = record.resource
+        scope = record.instrumentation_scope or None
+        if resource is last_resource and scope is last_scope:
+            last_records.append(record)
+            continue
+        last_resource, last_scope = resource, scope
+        resource = canonical_resource(resource)
+        scope = canonical_scope(scope)
+        scopes = groups.setdefault(id(resource), (resource, {}))[1]
+        last_records = scopes.setdefault(id(scope), (scope, []))[1]
+        last_records.append(record)
+    return list(groups.values())
+
+
+def _encode_resource_header(resource: Any) -> tuple[bytes, bytes]:
+    if resource is None:
+        return length_delimited(_RESOURCE, b""), b""
+    body = encode_attributes(resource.attributes, _RESOURCE_ATTRIBUTE)
+    return length_delimited(_RESOURCE, body), string_field(_SCHEMA_URL, resource.schema_url)
+
+
+def _encode_scope_header(scope: Any) -> tuple[bytes, bytes]:
+    if scope is None:
+        return length_delimited(_SCOPE, b""), b""
+    body = (
+        string_field(_SCOPE_NAME, scope.name)
+        + string_field(_SCOPE_VERSION, scope.version)
+        + encode_attributes(scope.attributes, _SCOPE_ATTRIBUTE)
+    )
+    return length_delimited(_SCOPE, body), string_field(_SCHEMA_URL, scope.schema_url)
+
+
+def _encode_body(body: object) -> bytes:
+    if type(body) is str:
+        return length_delimited(_BODY, length_delimited(b"\x0a", body.encode("utf-8")))
+    try:
+        return length_delimited(_BODY, encode_any_value(body))
+    except (TypeError, ValueError) as error:
+        # The SDK's encoder fails the whole batch here; keep the record, as text.
+        track_error("otlp_encode", f"log body sent as text: {error}")
+        text = str(body).encode("utf-8", "replace")
+        return length_delimited(_BODY, length_delimited(b"\x0a", text))
+
+
+class OTLPLogsEncoder:
+    """Encodes batches of SDK log records into ``ExportLogsServiceRequest`` bytes.
+
+    One instance keeps its caches between batches, so reuse it (an exporter owns one).
+    It is safe to share between threads: the caches only ever hold finished bytes.
+
+    Example:
+        >>> payload = OTLPLogsEncoder().encode(batch)  # POST to /v1/logs as is
+    """
+
+    __slots__ = ("_attributes", "_headers", "_severity_numbers", "_severity_texts")
+
+    def __init__(self) -> None:
+        self._attributes = RecordAttributeEncoder()
+        self._headers: dict[int, tuple[Any, bytes, bytes]] = {}
+        self._severity_numbers: dict[SeverityNumber, bytes] = {}
+        self._severity_texts: dict[str, bytes] = {}
+
+    def encode(self, batch: Sequence[LogRecordLike]) -> bytes:
+        """Return the serialized ``ExportLogsServiceRequest`` for ``batch``.
+
+        Raises:
+            Exception: only for records that are not SDK log records; values that
+                cannot be encoded are skipped (attributes) or sent as text (bodies)
+                and counted under ``track_error("otlp_encode", ...)``.
+        """
+        parts = []
+        for resource, scopes in group_by_resource_and_scope(batch):
+            head, tail = self._header(resource, _encode_resource_header)
+            resource_parts = [head]
+            for scope, records in scopes.values():
+                resource_parts.append(
+                    length_delimited(_SCOPE_LOGS, self._scope_logs(scope, records))
+                )
+            resource_parts.append(tail)
+            parts.append(length_delimited(_RESOURCE_LOGS, b"".join(resource_parts)))
+        return b"".join(parts)
+
+    def _scope_logs(self, scope: Any, records: list[LogRecordLike]) -> bytes:
+        head, tail = self._header(scope, _encode_scope_header)
+        encode_record = self.encode_record
+        scope_parts = [head]
+        scope_parts += [length_delimited(_LOG_RECORD, encode_record(r)) for r in records]
+        scope_parts.append(tail)
+        return b"".join(scope_parts)
+
+    def _header(self, obj: Any, encode: Any) -> tuple[bytes, bytes]:
+        """Return the cached (leading field, schema_url field) of a resource or scope."""
+        cached = self._headers.get(id(obj))
+        if cached is not None and cached[0] is obj:
+            return cached[1], cached[2]
+        head, tail = encode(obj)
+        if len(self._headers) >= _MAX_CACHED_HEADERS:
+            self._headers.clear()
+        self._headers[id(obj)] = (obj, head, tail)  # holding obj keeps its id unique
+        return head, tail
+
+    def encode_record(self, record: LogRecordLike) -> bytes:
+        """Return the body of one ``LogRecord`` message (fields in field-number order)."""
+        log = record.log_record
+        parts: list[bytes] = []
+        timestamp = log.timestamp
+        if timestamp:
+            parts.append(_TIME + pack_fixed64(timestamp))
+        if log.severity_number is not None:
+            parts.append(self._severity_number(log.severity_number))
+        if log.severity_text:
+            parts.append(self._severity_text(log.severity_text))
+        parts.append(_encode_body(log.body))
+        if log.attributes:
+            self._attributes.append_to(parts, log.attributes)
+        dropped = record.dropped_attributes
+        if dropped:
+            parts.append(_DROPPED + varint(dropped))
+        self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
+        observed = log.observed_timestamp
+        if observed:
+            parts.append(_OBSERVED_TIME + pack_fixed64(observed))
+        if log.event_name:
+            parts.append(string_field(_EVENT_NAME, log.event_name))
+        return b"".join(parts)
+
+    @staticmethod
+    def _append_trace_context(
+        parts: list[bytes], flags: int | None, trace_id: int | None, span_id: int | None
+    ) -> None:
+        if flags:
+            parts.append(_FLAGS + pack_fixed32(int(flags)))
+        if trace_id:
+            parts.append(_TRACE_ID + trace_id.to_bytes(16, "big"))
+        if span_id:
+            parts.append(_SPAN_ID + span_id.to_bytes(8, "big"))
+
+    def _severity_number(self, severity: SeverityNumber) -> bytes:
+        field = self._severity_numbers.get(severity) if type(severity) is SeverityNumber else None
+        if field is None:
+            number = getattr(severity, "value", None)  # as the SDK: a bare int is not sent
+            field = _SEVERITY_NUMBER + varint(number & 0xFFFFFFFFFFFFFFFF) if number else b""
+            if type(severity) is SeverityNumber:
+                self._severity_numbers[severity] = field
+        return field
+
+    def _severity_text(self, text: str) -> bytes:
+        field = self._severity_texts.get(text)
+        if field is None:
+            field = string_field(_SEVERITY_TEXT, text)
+            if len(self._severity_texts) < 64:
+                self._severity_texts[text] = field
+        return field

@@ -1,0 +1,66 @@
+"""Protobuf wire-format primitives: varints, tags, length-delimited fields.
+
+Only what OTLP logs need. Every function returns ``bytes`` so callers can build a
+message as a list of parts and join it once; lengths below 128 (the common case)
+come from a precomputed table instead of a loop.
+"""
+
+from __future__ import annotations
+
+import struct
+
+_SMALL_VARINTS: tuple[bytes, ...] = tuple(bytes((n,)) for n in range(128))
+_UINT64_MASK = (1 << 64) - 1
+
+pack_fixed64 = struct.Struct("<Q").pack
+"""Little-endian unsigned 64-bit (wire type 1), used for nanosecond timestamps."""
+pack_fixed32 = struct.Struct("<I").pack
+"""Little-endian unsigned 32-bit (wire type 5), used for the trace flags."""
+pack_double = struct.Struct("<d").pack
+"""IEEE-754 double (wire type 1); NaN payloads and the sign of zero are preserved."""
+
+
+def varint(value: int) -> bytes:
+    """Encode a non-negative integer as a base-128 varint."""
+    if value < 0x80:
+        return _SMALL_VARINTS[value]
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def int64_varint(value: int) -> bytes:
+    """Encode an int64 as protobuf does: negatives as 10-byte two's complement.
+
+    Raises:
+        ValueError: the value does not fit in a signed 64-bit integer (the SDK's
+            protobuf runtime rejects it too).
+    """
+    if 0 <= value < 0x80:
+        return _SMALL_VARINTS[value]
+    if not -(1 << 63) <= value < (1 << 63):
+        raise ValueError(f"integer {value} does not fit in int64")
+    return varint(value & _UINT64_MASK)
+
+
+def tag(field_number: int, wire_type: int) -> bytes:
+    """Return the encoded key of a field (``field_number << 3 | wire_type``)."""
+    return varint((field_number << 3) | wire_type)
+
+
+def length_delimited(key: bytes, payload: bytes) -> bytes:
+    """Return ``key``, the varint length of ``payload``, then ``payload``."""
+    size = len(payload)
+    if size < 0x80:
+        return key + _SMALL_VARINTS[size] + payload
+    return key + varint(size) + payload
+
+
+def string_field(key: bytes, text: str | None) -> bytes:
+    """Encode a proto3 string field; empty or None is omitted, as protobuf does."""
+    if not text:
+        return b""
+    return length_delimited(key, text.encode("utf-8"))
