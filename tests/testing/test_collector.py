@@ -1,0 +1,129 @@
+"""RotelCollector: the real rotel binary between the OTel SDK and an OtlpReceiver."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter as GrpcLogExporter
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter as HttpLogExporter
+from opentelemetry.sdk._logs import LoggerProvider, ReadableLogRecord
+from opentelemetry.sdk._logs.export import (
+    InMemoryLogRecordExporter,
+    LogRecordExporter,
+    SimpleLogRecordProcessor,
+)
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+from hydra_otel.testing import OtlpReceiver, RotelCollector, find_rotel_agent
+
+
+def _logger_provider(exporter: LogRecordExporter) -> LoggerProvider:
+    provider = LoggerProvider(resource=Resource.create({"service.name": "collector-test"}))
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+    return provider
+
+
+def _records(*bodies: str) -> list[ReadableLogRecord]:
+    memory = InMemoryLogRecordExporter()
+    provider = _logger_provider(memory)
+    for body in bodies:
+        provider.get_logger("direct").emit(body=body)
+    return list(memory.get_finished_logs())
+
+
+def test_http_logs_flow_through_rotel_with_attributes_resource_and_trace_ids(
+    collector: RotelCollector,
+) -> None:
+    provider = _logger_provider(HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs"))
+    tracer = TracerProvider().get_tracer("t")
+
+    with tracer.start_as_current_span("request") as span:
+        provider.get_logger("app").emit(body="via rotel", attributes={"hydra.layer": "API", "n": 7})
+    provider.shutdown()
+
+    [log] = collector.receiver.wait_for_logs(1)
+    assert (log.body, log.attributes) == ("via rotel", {"hydra.layer": "API", "n": 7})
+    assert log.resource["service.name"] == "collector-test"
+    assert log.trace_id == format(span.get_span_context().trace_id, "032x")
+    assert log.span_id == format(span.get_span_context().span_id, "016x")
+
+
+def test_grpc_logs_and_spans_flow_through_rotel(collector: RotelCollector) -> None:
+    provider = _logger_provider(GrpcLogExporter(endpoint=collector.grpc_endpoint))
+    tracer_provider = TracerProvider(resource=Resource.create({"service.name": "traced"}))
+    tracer_provider.add_span_processor(
+        SimpleSpanProcessor(OTLPSpanExporter(endpoint=collector.grpc_endpoint))
+    )
+
+    with tracer_provider.get_tracer("t").start_as_current_span("op", attributes={"k": "v"}):
+        provider.get_logger("app").emit(body="inside op")
+    provider.shutdown()
+    tracer_provider.shutdown()
+
+    [log] = collector.receiver.wait_for_logs(1)
+    [span] = collector.receiver.wait_for_spans(1)
+    assert (span.name, span.attributes, span.resource["service.name"]) == (
+        "op",
+        {"k": "v"},
+        "traced",
+    )
+    assert log.trace_id == span.trace_id and log.span_id == span.span_id
+
+
+def test_killed_rotel_refuses_exports_and_restarts_on_the_same_ports(
+    collector: RotelCollector,
+) -> None:
+    exporter = GrpcLogExporter(endpoint=collector.grpc_endpoint, timeout=1)
+    endpoints = (collector.grpc_endpoint, collector.http_endpoint)
+
+    collector.kill()
+    while_down = exporter.export(_records("while down"))
+    collector.restart()
+    after_restart = exporter.export(_records("after restart"))
+
+    assert while_down.name == "FAILURE"
+    assert after_restart.name == "SUCCESS"
+    assert (collector.grpc_endpoint, collector.http_endpoint) == endpoints
+    assert [log.body for log in collector.receiver.wait_for_logs(1)] == ["after restart"]
+
+
+def test_rotel_retries_while_downstream_fails(collector: RotelCollector) -> None:
+    receiver = collector.receiver
+    receiver.fail_next(2, http_status=503)
+    exporter = HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs")
+
+    assert exporter.export(_records("survives two failures")).name == "SUCCESS"
+
+    assert [log.body for log in receiver.wait_for_logs(1)] == ["survives two failures"]
+    assert receiver.attempts() == 3
+
+
+def test_missing_rotel_package_names_the_install_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rotel", None)
+
+    with pytest.raises(RuntimeError, match=r"pip install 'hydra-otel\[test\]'"):
+        find_rotel_agent()
+
+
+def test_stop_leaves_no_process_behind(otlp_receiver: OtlpReceiver) -> None:
+    collector = RotelCollector(otlp_receiver).start()
+    process_id = collector.pid
+
+    collector.stop()
+
+    assert process_id is not None and not collector.running
+    assert not _process_exists(process_id)
+
+
+def _process_exists(process_id: int) -> bool:
+    import os
+
+    try:
+        os.kill(process_id, 0)
+    except ProcessLookupError:
+        return False
+    return True
