@@ -1,0 +1,3 @@
+"""Version of the hydra stdlib logging bridge."""
+
+__version__ = "0.1.0"

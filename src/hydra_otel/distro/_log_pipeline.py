@@ -1,0 +1,110 @@
+"""The logs pipeline of the global LoggerProvider, built in one place.
+
+:func:`build_log_record_processors` is the single seam that decides which
+LogRecordProcessors sit on the provider the distro and ``configure()`` install.
+Everything that reshapes the pipeline (redaction before export, the lossless
+fallback export processor) is inserted here and nowhere else.
+
+Exporters run inside the re-entry guard: whatever their transport logs while it
+sends (``urllib3``, ``grpc``…) still reaches the application's own handlers, but the
+stdlib bridge skips it, so exporting never feeds itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
+from opentelemetry.sdk._logs.export import (
+    BatchLogRecordProcessor,
+    LogRecordExporter,
+    LogRecordExportResult,
+)
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+from hydra_otel.core._diagnostics import enter_pipeline, leave_pipeline
+
+
+def build_log_record_processors(
+    exporters: Sequence[LogRecordExporter],
+) -> list[LogRecordProcessor]:
+    """Return the processors, in order, that feed ``exporters`` on the global LoggerProvider.
+
+    One batching processor per exporter today, each exporter wrapped in the
+    re-entry guard. Processors that must see every record before any export
+    (redaction) go first in the returned list.
+
+    Args:
+        exporters: the log exporters selected by ``OTEL_LOGS_EXPORTER`` / ``configure()``.
+
+    Returns:
+        The processors to add to the LoggerProvider, in the order they must run.
+    """
+    return [BatchLogRecordProcessor(PipelineGuardedLogExporter(exporter)) for exporter in exporters]
+
+
+class PipelineGuardedLogExporter(LogRecordExporter):
+    """Runs another LogRecordExporter inside hydra's re-entry guard."""
+
+    __slots__ = ("exporter",)
+
+    def __init__(self, exporter: LogRecordExporter) -> None:
+        self.exporter = exporter
+
+    def export(self, batch: Sequence[ReadableLogRecord]) -> LogRecordExportResult:
+        """Export ``batch`` with the wrapped exporter; its own logging is not bridged."""
+        token = enter_pipeline()
+        try:
+            return self.exporter.export(batch)
+        finally:
+            leave_pipeline(token)
+
+    def shutdown(self) -> None:
+        """Shut the wrapped exporter down inside the guard."""
+        token = enter_pipeline()
+        try:
+            self.exporter.shutdown()  # type: ignore[no-untyped-call]
+        finally:
+            leave_pipeline(token)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush the wrapped exporter inside the guard."""
+        token = enter_pipeline()
+        try:
+            return self.exporter.force_flush(timeout_millis)
+        finally:
+            leave_pipeline(token)
+
+
+class PipelineGuardedSpanExporter(SpanExporter):
+    """Runs a SpanExporter inside the re-entry guard, so its transport's logs are not bridged."""
+
+    __slots__ = ("exporter",)
+
+    def __init__(self, exporter: SpanExporter) -> None:
+        self.exporter = exporter
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Export ``spans`` with the wrapped exporter."""
+        token = enter_pipeline()
+        try:
+            return self.exporter.export(spans)
+        finally:
+            leave_pipeline(token)
+
+    def shutdown(self) -> None:
+        """Shut the wrapped exporter down inside the guard."""
+        token = enter_pipeline()
+        try:
+            self.exporter.shutdown()
+        finally:
+            leave_pipeline(token)
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush the wrapped exporter inside the guard."""
+        token = enter_pipeline()
+        try:
+            return self.exporter.force_flush(timeout_millis)
+        finally:
+            leave_pipeline(token)
