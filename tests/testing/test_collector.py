@@ -77,7 +77,7 @@ def test_grpc_logs_and_spans_flow_through_rotel(collector: RotelCollector) -> No
 def test_killed_rotel_refuses_exports_and_restarts_on_the_same_ports(
     collector: RotelCollector,
 ) -> None:
-    exporter = GrpcLogExporter(endpoint=collector.grpc_endpoint, timeout=1)
+    exporter = HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs", timeout=1)
     endpoints = (collector.grpc_endpoint, collector.http_endpoint)
 
     collector.kill()
@@ -127,3 +127,66 @@ def _process_exists(process_id: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_rotel_buffers_while_downstream_is_down_and_delivers_when_back(
+    collector: RotelCollector,
+) -> None:
+    receiver = collector.receiver
+    exporter = GrpcLogExporter(endpoint=collector.grpc_endpoint, timeout=2)
+    receiver.stop()
+
+    accepted = exporter.export(_records("during outage", "also during outage"))
+    receiver.start()
+
+    assert accepted.name == "SUCCESS"  # rotel acknowledges before forwarding
+    bodies = [log.body for log in receiver.wait_for_logs(2)]
+    assert bodies == ["during outage", "also during outage"]
+
+
+def test_rotel_drops_a_batch_the_downstream_rejects_as_invalid(collector: RotelCollector) -> None:
+    receiver = collector.receiver
+    exporter = HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs")
+    receiver.fail_next(1, http_status=400)
+
+    exporter.export(_records("rejected"))
+    receiver.wait_for_attempts(1)
+    exporter.export(_records("accepted"))
+
+    assert [log.body for log in receiver.wait_for_logs(1)] == ["accepted"]
+    assert receiver.attempts() == 2  # no retry of the rejected batch
+
+
+def test_rotel_retries_a_hung_downstream_after_its_request_timeout(
+    otlp_receiver: OtlpReceiver,
+) -> None:
+    with RotelCollector(otlp_receiver, request_timeout="200ms") as collector:
+        exporter = HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs")
+        otlp_receiver.hang(True)
+
+        exporter.export(_records("outlives the hang"))
+        otlp_receiver.wait_for_attempts(2)  # the first attempt timed out inside rotel
+        otlp_receiver.hang(False)
+
+        assert [log.body for log in otlp_receiver.wait_for_logs(1)] == ["outlives the hang"]
+
+
+def test_paused_rotel_stalls_clients_until_resumed(collector: RotelCollector) -> None:
+    exporter = GrpcLogExporter(endpoint=collector.grpc_endpoint, timeout=0.5)
+
+    collector.pause()
+    while_paused = exporter.export(_records("while paused"))
+    collector.resume()
+    after_resume = exporter.export(_records("after resume"))
+
+    assert while_paused.name == "FAILURE"
+    assert after_resume.name == "SUCCESS"
+    assert "after resume" in [log.body for log in collector.receiver.wait_for_logs(1)]
+
+
+def test_failed_start_reports_rotel_output(otlp_receiver: OtlpReceiver) -> None:
+    collector = RotelCollector(otlp_receiver, extra_args=("--no-such-option",))
+
+    with pytest.raises(RuntimeError, match="no-such-option"):
+        collector.start()
+    assert not collector.running

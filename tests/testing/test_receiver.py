@@ -412,3 +412,17 @@ def _sdk_records(provider: LoggerProvider, body: str) -> list:  # type: ignore[t
     provider.add_log_record_processor(SimpleLogRecordProcessor(memory))
     provider.get_logger("sdk").emit(body=body)
     return list(memory.get_finished_logs())
+
+
+def test_restarted_receiver_serves_on_the_same_ports(otlp_receiver: OtlpReceiver) -> None:
+    endpoints = (otlp_receiver.http_endpoint, otlp_receiver.grpc_endpoint)
+    exporter = GrpcLogExporter(endpoint=otlp_receiver.grpc_endpoint, timeout=0.5)
+
+    otlp_receiver.stop()
+    while_down = exporter.export(_sdk_records(LoggerProvider(), "refused"))
+    otlp_receiver.start()
+    after_restart = exporter.export(_sdk_records(LoggerProvider(), "back"))
+
+    assert (otlp_receiver.http_endpoint, otlp_receiver.grpc_endpoint) == endpoints
+    assert (while_down.name, after_restart.name) == ("FAILURE", "SUCCESS")
+    assert [log.body for log in otlp_receiver.logs()] == ["back"]

@@ -6,7 +6,7 @@ injection; ``RotelCollector`` runs the real rotel collector forwarding into it;
 These need the test extra: ``pip install 'hydra-otel[test]'``.
 """
 
-from hydra_otel.testing._otel_globals import reset_otel_globals
+from hydra_otel.testing._otel_globals import isolated_logging_state, reset_otel_globals
 from hydra_otel.testing._received import ReceivedLog, ReceivedSpan
 from hydra_otel.testing._receiver import OtlpReceiver
 from hydra_otel.testing._rotel import RotelCollector, find_rotel_agent
@@ -17,5 +17,6 @@ __all__ = [
     "ReceivedSpan",
     "RotelCollector",
     "find_rotel_agent",
+    "isolated_logging_state",
     "reset_otel_globals",
 ]

@@ -94,17 +94,30 @@ def _add_services(server: grpc.Server, backend: ExportBackend) -> None:
 
 
 class OtlpGrpcFrontEnd:
-    """Runs the OTLP/gRPC server on a free loopback port."""
+    """Runs the OTLP/gRPC server on a loopback port (0: a free one).
+
+    Raises:
+        OSError: If the port cannot be bound.
+    """
 
     __slots__ = ("_server", "port")
 
-    def __init__(self, backend: ExportBackend) -> None:
+    def __init__(self, backend: ExportBackend, port: int = 0) -> None:
         self._server = grpc.server(
             ThreadPoolExecutor(max_workers=_MAX_WORKERS, thread_name_prefix="otlp-grpc-receiver"),
-            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)],
+            options=[
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                # never share a port with another server that happens to bind it too
+                ("grpc.so_reuseport", 0),
+            ],
         )
         _add_services(self._server, backend)
-        self.port: int = self._server.add_insecure_port("127.0.0.1:0")
+        try:
+            self.port: int = self._server.add_insecure_port(f"127.0.0.1:{port}")
+        except RuntimeError as error:  # grpcio raises instead of returning 0 nowadays
+            raise OSError(f"cannot bind OTLP/gRPC receiver to 127.0.0.1:{port}") from error
+        if self.port == 0:
+            raise OSError(f"cannot bind OTLP/gRPC receiver to 127.0.0.1:{port}")
         self._server.start()
 
     def stop(self) -> None:

@@ -131,18 +131,18 @@ class _OtlpHttpServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, backend: ExportBackend) -> None:
+    def __init__(self, backend: ExportBackend, port: int) -> None:
         self.backend = backend
-        super().__init__(("127.0.0.1", 0), _OtlpHttpHandler)
+        super().__init__(("127.0.0.1", port), _OtlpHttpHandler)
 
 
 class OtlpHttpFrontEnd:
-    """Runs the OTLP/HTTP server on a free loopback port in a daemon thread."""
+    """Runs the OTLP/HTTP server on a loopback port (0: a free one) in a daemon thread."""
 
     __slots__ = ("_server", "_thread")
 
-    def __init__(self, backend: ExportBackend) -> None:
-        self._server = _OtlpHttpServer(backend)
+    def __init__(self, backend: ExportBackend, port: int = 0) -> None:
+        self._server = _OtlpHttpServer(backend, port)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

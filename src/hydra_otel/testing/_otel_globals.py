@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from opentelemetry import trace
@@ -51,3 +54,24 @@ def _reset_event_logger_provider() -> None:
     if hasattr(events, "_EVENT_LOGGER_PROVIDER"):
         setattr(events, "_EVENT_LOGGER_PROVIDER", None)  # noqa: B010
         setattr(events, "_EVENT_LOGGER_PROVIDER_SET_ONCE", Once())  # noqa: B010
+
+
+@contextlib.contextmanager
+def isolated_logging_state() -> Iterator[None]:
+    """Undo, on exit, what the enclosed code did to process-wide logging state.
+
+    On exit the OTel global providers are reset (:func:`reset_otel_globals`),
+    handlers added to the root stdlib logger are removed (not closed: their
+    owner may still use them) and the root logger's level is restored.
+    """
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    level_before = root.level
+    try:
+        yield
+    finally:
+        reset_otel_globals()
+        for handler in list(root.handlers):
+            if handler not in handlers_before:
+                root.removeHandler(handler)
+        root.setLevel(level_before)

@@ -34,12 +34,18 @@ class OtlpReceiver:
         ...     ...
         ...     [log] = receiver.wait_for_logs(1)
 
+    After :meth:`stop`, :meth:`start` serves again on the same ports, so a test
+    can take the backend down and bring it back under clients' feet.
+
     Args:
         count_only: Count log records without keeping them (for benchmarks). Each
             request is still fully decoded so the count is exact.
+        http_port: Port for OTLP/HTTP; ``0`` picks a free one.
+        grpc_port: Port for OTLP/gRPC; ``0`` picks a free one.
     """
 
-    def __init__(self, count_only: bool = False) -> None:
+    def __init__(self, count_only: bool = False, http_port: int = 0, grpc_port: int = 0) -> None:
+        self._ports = (http_port, grpc_port)
         self._store = ReceivedStore(count_only=count_only)
         self._faults = FaultPlan()
         self._backend = ExportBackend(self._store, self._faults)
@@ -49,14 +55,29 @@ class OtlpReceiver:
     # -- lifecycle -------------------------------------------------------------
 
     def start(self) -> OtlpReceiver:
-        """Start both servers (no-op when already running) and return ``self``."""
-        if self._http is None:
-            self._http = OtlpHttpFrontEnd(self._backend)
-            self._grpc = OtlpGrpcFrontEnd(self._backend)
+        """Start both servers (no-op when already running) and return ``self``.
+
+        Raises:
+            OSError: If a port cannot be bound (only possible for fixed or reused ports).
+        """
+        if self._http is not None:
+            return self
+        http_port, grpc_port = self._ports
+        http = OtlpHttpFrontEnd(self._backend, http_port)
+        try:
+            grpc_front = OtlpGrpcFrontEnd(self._backend, grpc_port)
+        except OSError:
+            http.stop()
+            raise
+        self._http, self._grpc = http, grpc_front
+        self._ports = (http.port, grpc_front.port)
         return self
 
     def stop(self) -> None:
-        """Release stalled requests and stop both servers. Safe to call twice."""
+        """Release stalled requests and stop both servers; received data is kept.
+
+        Safe to call twice. Clients then get connection refused until :meth:`start`.
+        """
         self._faults.hang(False)
         http, grpc_front = self._http, self._grpc
         self._http = self._grpc = None
