@@ -108,9 +108,11 @@ def test_grpc_log_arrives_with_structured_body(otlp_receiver: OtlpReceiver) -> N
     assert log.scope_name == "app.grpc"
 
 
-def test_gzip_http_requests_are_decoded(otlp_receiver: OtlpReceiver) -> None:
+def test_gzip_http_requests_are_decoded_and_headers_kept(otlp_receiver: OtlpReceiver) -> None:
     exporter = HttpLogExporter(
-        endpoint=f"{otlp_receiver.http_endpoint}/v1/logs", compression=Compression.Gzip
+        endpoint=f"{otlp_receiver.http_endpoint}/v1/logs",
+        compression=Compression.Gzip,
+        headers={"X-Tenant": "acme"},
     )
     provider = _logger_provider(exporter)
 
@@ -118,6 +120,18 @@ def test_gzip_http_requests_are_decoded(otlp_receiver: OtlpReceiver) -> None:
     provider.shutdown()
 
     assert [log.body for log in otlp_receiver.wait_for_logs(1)] == ["compressed"]
+    [headers] = otlp_receiver.request_headers()
+    assert headers["content-encoding"] == "gzip"
+    assert headers["x-tenant"] == "acme"
+
+
+def test_grpc_metadata_is_kept_as_headers(otlp_receiver: OtlpReceiver) -> None:
+    exporter = GrpcLogExporter(endpoint=otlp_receiver.grpc_endpoint, headers={"x-tenant": "acme"})
+
+    assert exporter.export(_sdk_records(LoggerProvider(), "with metadata")).name == "SUCCESS"
+
+    [headers] = otlp_receiver.request_headers()
+    assert headers["x-tenant"] == "acme"
 
 
 def test_json_requests_are_decoded_with_hex_ids(otlp_receiver: OtlpReceiver) -> None:
@@ -170,6 +184,22 @@ def test_malformed_body_is_rejected_with_400(otlp_receiver: OtlpReceiver) -> Non
     assert otlp_receiver.log_count == 0
 
 
+def test_unknown_path_is_404_and_the_next_request_still_works(
+    otlp_receiver: OtlpReceiver,
+) -> None:
+    exporter = HttpLogExporter(endpoint=f"{otlp_receiver.http_endpoint}/v1/logs")
+    wrong = HttpLogExporter(endpoint=f"{otlp_receiver.http_endpoint}/v1/nothing", timeout=1)
+
+    assert wrong.export(_sdk_records(LoggerProvider(), "nowhere")).name == "FAILURE"
+    assert exporter.export(_sdk_records(LoggerProvider(), "somewhere")).name == "SUCCESS"
+    assert [log.body for log in otlp_receiver.logs()] == ["somewhere"]
+
+
+def test_wait_for_metric_times_out_naming_what_arrived(otlp_receiver: OtlpReceiver) -> None:
+    with pytest.raises(AssertionError, match=r"'never.sent' not received"):
+        otlp_receiver.wait_for_metric("never.sent", timeout=0.05)
+
+
 def test_spans_and_metrics_arrive_over_http(otlp_receiver: OtlpReceiver) -> None:
     tracer_provider = TracerProvider(resource=Resource.create({"service.name": "spans"}))
     tracer_provider.add_span_processor(
@@ -196,7 +226,7 @@ def test_spans_and_metrics_arrive_over_http(otlp_receiver: OtlpReceiver) -> None
     assert (child.name, parent.name) == ("child", "parent")
     assert child.trace_id == parent.trace_id and child.parent_span_id == parent.span_id
     assert child.attributes == {"a": 1} and child.resource["service.name"] == "spans"
-    assert "requests.total" in otlp_receiver.metric_names()
+    assert "requests.total" in otlp_receiver.wait_for_metric("requests.total")
 
 
 def test_wait_for_logs_times_out_with_what_arrived(otlp_receiver: OtlpReceiver) -> None:

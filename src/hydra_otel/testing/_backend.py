@@ -30,8 +30,12 @@ class ExportBackend:
         self.store = store
         self.faults = faults
 
-    def handle(self, signal: Signal, request: Message) -> Message | InjectedFailure:
+    def handle(
+        self, signal: Signal, request: Message, headers: dict[str, str]
+    ) -> Message | InjectedFailure:
         """Return the success response to send, or the failure to answer with.
+
+        ``headers`` are the request's HTTP headers or gRPC metadata, lower-cased keys.
 
         A request that was stalled by :meth:`FaultPlan.hang` is answered with a
         503/UNAVAILABLE once released and is not stored: the client may have
@@ -43,7 +47,7 @@ class ExportBackend:
         failure = self.faults.take_failure()
         if failure is not None:
             return failure
-        self.store.add(request)
+        self.store.add(request, headers)
         partial = self.faults.take_partial_success()
         if partial is None:
             return signal.response()

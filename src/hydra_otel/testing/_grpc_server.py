@@ -52,7 +52,8 @@ def _abort(context: grpc.ServicerContext, failure: InjectedFailure) -> None:
 def _export(
     backend: ExportBackend, signal: Signal, request: Message, context: grpc.ServicerContext
 ) -> Message:
-    outcome = backend.handle(signal, request)
+    metadata = {key.lower(): str(value) for key, value in context.invocation_metadata()}
+    outcome = backend.handle(signal, request, metadata)
     if isinstance(outcome, InjectedFailure):
         _abort(context, outcome)  # raises
     assert not isinstance(outcome, InjectedFailure)

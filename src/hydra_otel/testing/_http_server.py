@@ -61,15 +61,18 @@ class _OtlpHttpHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         signal = SIGNALS_BY_PATH.get(self.path.split("?", 1)[0])
         if signal is None:
+            self.close_connection = True  # the unread body would poison a kept-alive connection
             self._reply(404, _PROTOBUF, Status(code=5, message="unknown path"))
             return
         content_type = self.headers.get("Content-Type", _PROTOBUF).split(";", 1)[0].strip()
         try:
             request = parse_request(signal, self._read_body(), content_type)
         except (DecodeError, json_format.ParseError, ValueError, OSError) as error:
+            self.close_connection = True
             self._reply(400, content_type, Status(code=3, message=f"bad request: {error}"))
             return
-        outcome = self.server.backend.handle(signal, request)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        outcome = self.server.backend.handle(signal, request, headers)
         if isinstance(outcome, InjectedFailure):
             self._fail(outcome, content_type)
         else:

@@ -139,6 +139,14 @@ class OtlpReceiver:
         """Every accepted export request as its decoded protobuf message."""
         return self._store.snapshot(lambda store: store.requests)
 
+    def request_headers(self) -> list[dict[str, str]]:
+        """Headers of every accepted request, aligned with :meth:`requests`.
+
+        HTTP headers or gRPC metadata, keys lower-cased (e.g. ``content-encoding``,
+        ``user-agent``, custom ``OTEL_EXPORTER_OTLP_HEADERS``).
+        """
+        return self._store.snapshot(lambda store: store.headers)
+
     @property
     def log_count(self) -> int:
         """Number of log records accepted so far (exact in ``count_only`` mode too)."""
@@ -157,7 +165,8 @@ class OtlpReceiver:
         """Block until at least ``count`` log records have been accepted.
 
         Returns:
-            All accepted log records (possibly more than ``count``).
+            All accepted log records (possibly more than ``count``); always empty
+            in ``count_only`` mode, where only :attr:`log_count` is kept.
 
         Raises:
             AssertionError: On timeout, describing what did arrive.
@@ -173,6 +182,17 @@ class OtlpReceiver:
             summary = self._store.snapshot(ReceivedStore.describe_spans)
             raise AssertionError(f"expected {count} span(s) within {timeout}s, got {summary}")
         return self.spans()
+
+    def wait_for_metric(self, name: str, timeout: float = 10.0) -> list[str]:
+        """Block until a metric called ``name`` has been accepted; return all metric names.
+
+        Raises:
+            AssertionError: On timeout, listing the metric names that did arrive.
+        """
+        if not self._store.wait_until(lambda store: name in store.metric_names, timeout):
+            seen = sorted(set(self.metric_names()))
+            raise AssertionError(f"metric {name!r} not received within {timeout}s; got {seen}")
+        return self.metric_names()
 
     def wait_for_attempts(self, count: int, signal: str = "logs", timeout: float = 10.0) -> int:
         """Block until ``count`` export requests for ``signal`` arrived, failed ones included.

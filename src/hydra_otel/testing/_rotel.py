@@ -162,7 +162,6 @@ class RotelCollector:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "NO_COLOR": "1"},
-                start_new_session=True,
             )
         deadline = time.monotonic() + self._startup_timeout
         while time.monotonic() < deadline:

@@ -38,6 +38,7 @@ class ReceivedStore:
 
     __slots__ = (
         "_changed",
+        "_headers",
         "_log_count",
         "_logs",
         "_metric_names",
@@ -55,6 +56,7 @@ class ReceivedStore:
         self._spans: list[ReceivedSpan] = []
         self._metric_names: list[str] = []
         self._requests: list[Message] = []
+        self._headers: list[dict[str, str]] = []
         self._log_count = 0
         self._span_count = 0
         self.attempts: dict[str, int] = {"logs": 0, "traces": 0, "metrics": 0}
@@ -65,23 +67,23 @@ class ReceivedStore:
             self.attempts[signal_name] += 1
             self._changed.notify_all()
 
-    def add(self, request: Message) -> None:
-        """Keep an accepted export request and wake up waiters."""
+    def add(self, request: Message, headers: dict[str, str]) -> None:
+        """Keep an accepted export request (and its headers) and wake up waiters."""
         if isinstance(request, ExportLogsServiceRequest):
-            self._add_logs(request)
+            self._add_logs(request, headers)
         elif isinstance(request, ExportTraceServiceRequest):
             spans = [] if self.count_only else flatten_spans(request)
             with self._changed:
                 self._span_count += count_spans(request)
                 self._spans.extend(spans)
-                self._keep(request)
+                self._keep(request, headers)
         elif isinstance(request, ExportMetricsServiceRequest):
             names = metric_names_of(request)
             with self._changed:
                 self._metric_names.extend(names)
-                self._keep(request)
+                self._keep(request, headers)
 
-    def _add_logs(self, request: ExportLogsServiceRequest) -> None:
+    def _add_logs(self, request: ExportLogsServiceRequest, headers: dict[str, str]) -> None:
         if self.count_only:
             count = count_log_records(request)
             with self._changed:
@@ -92,11 +94,12 @@ class ReceivedStore:
         with self._changed:
             self._log_count += len(logs)
             self._logs.extend(logs)
-            self._keep(request)
+            self._keep(request, headers)
 
-    def _keep(self, request: Message) -> None:
+    def _keep(self, request: Message, headers: dict[str, str]) -> None:
         if not self.count_only:
             self._requests.append(request)
+            self._headers.append(headers)
         self._changed.notify_all()
 
     def snapshot(self, read: Callable[[ReceivedStore], _T]) -> _T:
@@ -122,6 +125,7 @@ class ReceivedStore:
             self._spans.clear()
             self._metric_names.clear()
             self._requests.clear()
+            self._headers.clear()
             self._log_count = 0
             self._span_count = 0
             self.attempts = dict.fromkeys(self.attempts, 0)
@@ -146,6 +150,11 @@ class ReceivedStore:
     def requests(self) -> list[Message]:
         """Accepted export requests as decoded protobuf messages."""
         return list(self._requests)
+
+    @property
+    def headers(self) -> list[dict[str, str]]:
+        """Headers (HTTP) or metadata (gRPC) of each accepted request, matching :attr:`requests`."""
+        return list(self._headers)
 
     @property
     def log_count(self) -> int:
