@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from typing import ContextManager
+from contextlib import AbstractContextManager
 
 import pytest
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 
 from hydra_otel.testing import isolated_logging_state
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def _root_as_in_a_fresh_process() -> Iterator[None]:
 
 
 @pytest.fixture
-def fresh_root() -> Callable[[], ContextManager[None]]:
+def fresh_root() -> Callable[[], AbstractContextManager[None]]:
     """Use in a test body: hides pytest's log-capture handlers, which it adds to the root
     logger at the start of each test phase, so the root looks as in a plain process."""
     return _root_as_in_a_fresh_process

@@ -7,17 +7,17 @@ import logging
 import logging.config
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import ContextManager
 
 import pytest
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
 from opentelemetry.sdk.trace import TracerProvider
 
 from hydra_otel.core import get_error_stats
 from hydra_otel.core._diagnostics import internal_logger, pipeline_guard
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 pytestmark = pytest.mark.usefixtures("bridge")
 
@@ -202,7 +202,7 @@ def test_a_failing_pipeline_never_raises_into_the_application(
 def test_a_bad_format_call_keeps_the_record_with_its_template(
     app_logger: logging.Logger,
     log_exporter: InMemoryLogRecordExporter,
-    fresh_root: Callable[[], ContextManager[None]],
+    fresh_root: Callable[[], AbstractContextManager[None]],
 ) -> None:
     app_logger.addHandler(logging.NullHandler())
     with fresh_root():
@@ -217,7 +217,7 @@ def test_last_resort_still_prints_when_the_app_configured_no_handler(
     app_logger: logging.Logger,
     log_exporter: InMemoryLogRecordExporter,
     capsys: pytest.CaptureFixture[str],
-    fresh_root: Callable[[], ContextManager[None]],
+    fresh_root: Callable[[], AbstractContextManager[None]],
 ) -> None:
     with fresh_root():
         app_logger.warning("nobody configured logging")
@@ -230,7 +230,7 @@ def test_last_resort_still_prints_when_the_app_configured_no_handler(
 def test_no_last_resort_output_when_a_handler_exists_on_the_way(
     app_logger: logging.Logger,
     capsys: pytest.CaptureFixture[str],
-    fresh_root: Callable[[], ContextManager[None]],
+    fresh_root: Callable[[], AbstractContextManager[None]],
 ) -> None:
     stream = io.StringIO()
     app_logger.addHandler(logging.StreamHandler(stream))
@@ -245,7 +245,7 @@ def test_no_last_resort_output_when_a_handler_exists_on_the_way(
 def test_basic_config_after_instrumenting_configures_the_console_as_usual(
     app_logger: logging.Logger,
     log_exporter: InMemoryLogRecordExporter,
-    fresh_root: Callable[[], ContextManager[None]],
+    fresh_root: Callable[[], AbstractContextManager[None]],
 ) -> None:
     console = io.StringIO()
     with fresh_root():
@@ -280,7 +280,7 @@ def test_dict_config_replacing_root_handlers_keeps_the_bridge(
 def test_records_are_emitted_exactly_once(
     app_logger: logging.Logger,
     log_exporter: InMemoryLogRecordExporter,
-    fresh_root: Callable[[], ContextManager[None]],
+    fresh_root: Callable[[], AbstractContextManager[None]],
 ) -> None:
     with fresh_root():
         logging.basicConfig(stream=io.StringIO())
