@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of hydra-otel; each subpackage runs with ``python -m benchmarks.<name>``."""
