@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,6 +25,7 @@ SENSITIVE_KEY = re.compile(
 )
 _HEADERS_VARIABLE = re.compile(r"^OTEL_EXPORTER_OTLP_(\w+_)?HEADERS$")
 _HEADERS_KEY = re.compile(r"headers$", re.IGNORECASE)
+_ATTRIBUTES_VARIABLE = re.compile(r"^OTEL_\w*RESOURCE_ATTRIBUTES$")
 
 _printed_lock = threading.Lock()
 _printed: list[bool] = [False]
@@ -43,6 +44,8 @@ def mask_secrets(value: Any, key: str = "") -> Any:
         return MASK
     if _HEADERS_VARIABLE.match(key) and isinstance(value, str):
         return mask_header_list(value)
+    if _ATTRIBUTES_VARIABLE.match(key) and isinstance(value, str):
+        return _mask_pairs(value, lambda name: bool(SENSITIVE_KEY.search(name)))
     if _HEADERS_KEY.search(key) and isinstance(value, Mapping):
         return {str(name): MASK for name in value}
     if isinstance(value, Mapping):
@@ -56,11 +59,23 @@ def mask_secrets(value: Any, key: str = "") -> Any:
 
 def mask_header_list(headers: str) -> str:
     """Mask every value of an ``OTEL_EXPORTER_OTLP_HEADERS``-style ``k=v,k2=v2`` list."""
-    return ",".join(
-        f"{pair.split('=', 1)[0].strip()}={MASK}" if "=" in pair else MASK
-        for pair in headers.split(",")
-        if pair.strip()
-    )
+    return _mask_pairs(headers, lambda _name: True)
+
+
+def _mask_pairs(pairs: str, sensitive: Callable[[str], bool]) -> str:
+    masked = []
+    for pair in pairs.split(","):
+        name, separator, _value = pair.partition("=")
+        name = name.strip()
+        if not pair.strip():
+            continue
+        if not separator:
+            masked.append(MASK)  # a malformed entry may be a bare secret
+        elif sensitive(name):
+            masked.append(f"{name}={MASK}")
+        else:
+            masked.append(pair.strip())
+    return ",".join(masked)
 
 
 def mask_url_password(url: str) -> str:
