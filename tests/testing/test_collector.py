@@ -190,3 +190,13 @@ def test_failed_start_reports_rotel_output(otlp_receiver: OtlpReceiver) -> None:
     with pytest.raises(RuntimeError, match="no-such-option"):
         collector.start()
     assert not collector.running
+
+
+def test_graceful_stop_flushes_the_pending_batch(otlp_receiver: OtlpReceiver) -> None:
+    collector = RotelCollector(otlp_receiver, batch_timeout="30s").start()
+    exporter = HttpLogExporter(endpoint=f"{collector.http_endpoint}/v1/logs")
+    assert exporter.export(_records("still batched")).name == "SUCCESS"
+
+    collector.stop()
+
+    assert [log.body for log in otlp_receiver.wait_for_logs(1, timeout=2)] == ["still batched"]

@@ -260,6 +260,23 @@ def test_concurrent_senders_are_all_counted(otlp_receiver: OtlpReceiver) -> None
     assert otlp_receiver.attempts("logs") == 20
 
 
+def test_scheduled_failures_are_exact_under_concurrency(otlp_receiver: OtlpReceiver) -> None:
+    url = f"{otlp_receiver.http_endpoint}/v1/logs"
+    body = _raw_request("x").SerializeToString()
+    statuses: list[int] = []
+    otlp_receiver.fail_next(5)
+    senders = [
+        threading.Thread(target=lambda: statuses.append(_post(url, body)[0])) for _ in range(20)
+    ]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+
+    assert sorted(statuses) == [200] * 15 + [503] * 5
+    assert otlp_receiver.log_count == 15
+
+
 def test_count_only_counts_without_keeping(grpc_logs_stub: LogsServiceStub) -> None:
     with OtlpReceiver(count_only=True) as receiver:
         url = f"{receiver.http_endpoint}/v1/logs"

@@ -18,7 +18,8 @@ from types import TracebackType
 from hydra_otel.testing._receiver import OtlpReceiver
 
 _INSTALL_HINT = "pip install 'hydra-otel[test]'"
-_LIVE: weakref.WeakSet[RotelCollector] = weakref.WeakSet()
+# strong references: a collector dropped without stop() must still be killed at exit
+_LIVE: set[RotelCollector] = set()
 
 
 def find_rotel_agent() -> Path:
@@ -198,7 +199,12 @@ class RotelCollector:
         return command + list(self._extra_args)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Shut rotel down gracefully (SIGTERM), killing it after ``timeout`` seconds."""
+        """Shut rotel down gracefully (SIGTERM), killing it after ``timeout`` seconds.
+
+        rotel flushes its current batch first; if the downstream is unreachable it
+        keeps retrying for about 3 s before exiting. Use :meth:`kill` when that
+        wait is unwanted.
+        """
         if self._process is None:
             return
         self._signal(signal.SIGCONT)

@@ -168,15 +168,18 @@ class ReceivedStore:
 
     def describe_logs(self) -> str:
         """Short summary of the received logs, for assertion messages."""
-        bodies = [repr(log.body) for log in self._logs[:_PREVIEW]]
+        bodies = [log.body for log in self._logs[:_PREVIEW]]
         more = " ..." if len(self._logs) > _PREVIEW else ""
         return (
-            f"{self._log_count} log record(s) {self.attempts} attempts; "
-            f"first bodies: {bodies}{more}"
+            f"{self._log_count} log record(s) from {self.attempts['logs']} logs request(s) "
+            f"(failed ones included); first bodies: {bodies}{more}"
         )
 
     def describe_spans(self) -> str:
         """Short summary of the received spans, for assertion messages."""
         names = [span.name for span in self._spans[:_PREVIEW]]
         more = " ..." if len(self._spans) > _PREVIEW else ""
-        return f"{self._span_count} span(s) {self.attempts} attempts; first names: {names}{more}"
+        return (
+            f"{self._span_count} span(s) from {self.attempts['traces']} traces request(s) "
+            f"(failed ones included); first names: {names}{more}"
+        )
