@@ -16,6 +16,7 @@ from hydra_otel.formats._options import FormatOptions
 from hydra_otel.formats._record_fields import (
     LAYER_ATTRIBUTE,
     AnyLogRecord,
+    attribute_map,
     dumps_json,
     layer_of,
     level_name,
@@ -63,8 +64,8 @@ class CsvFormatter:
     def format(self, record: AnyLogRecord) -> str:
         """Return the record as one CSV row (quoted fields may span lines)."""
         log_record = record.log_record
-        attributes = log_record.attributes or {}
-        extra = {key: value for key, value in attributes.items() if key != LAYER_ATTRIBUTE}
+        attributes = attribute_map(log_record.attributes)
+        extra = {key: value for key, value in tuple(attributes.items()) if key != LAYER_ATTRIBUTE}
         return self._row(
             [
                 self._timestamp(timestamp_ns(record)),

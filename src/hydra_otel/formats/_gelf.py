@@ -20,6 +20,7 @@ from hydra_otel.formats._record_fields import (
     STACKTRACE_ATTRIBUTE,
     AnyLogRecord,
     ResourceFieldCache,
+    attribute_map,
     attribute_text,
     dumps_json,
     layer_of,
@@ -83,7 +84,7 @@ class GelfFormatter:
     def to_dict(self, record: AnyLogRecord) -> dict[str, Any]:
         """Return the GELF document of ``record`` before serialisation."""
         log_record = record.log_record
-        attributes = log_record.attributes or {}
+        attributes = attribute_map(log_record.attributes)
         message = message_text(log_record.body)
         resource_attributes: Any = record.resource.attributes if record.resource else {}
         document: dict[str, Any] = {
@@ -97,7 +98,7 @@ class GelfFormatter:
         if stacktrace is not None:
             document["full_message"] = f"{message}\n{safe_str(stacktrace).rstrip()}"
         self._add_own_fields(document, record, attributes)
-        for key, value in attributes.items():
+        for key, value in tuple(attributes.items()):
             if key not in (LAYER_ATTRIBUTE, STACKTRACE_ATTRIBUTE):
                 document[self._field_name(key)] = gelf_value(value)
         return document

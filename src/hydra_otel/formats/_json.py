@@ -9,6 +9,7 @@ from hydra_otel.formats._record_fields import (
     LAYER_ATTRIBUTE,
     AnyLogRecord,
     ResourceFieldCache,
+    attribute_map,
     dumps_json,
     layer_of,
     level_name,
@@ -49,7 +50,7 @@ class JsonFormatter:
     def to_dict(self, record: AnyLogRecord) -> dict[str, Any]:
         """Return the JSON object of ``record`` before serialisation."""
         log_record = record.log_record
-        attributes = log_record.attributes or {}
+        attributes = attribute_map(log_record.attributes)
         document: dict[str, Any] = {
             "timestamp": self._timestamp(timestamp_ns(record)),
             "level": level_name(record),
@@ -66,7 +67,7 @@ class JsonFormatter:
         if log_record.event_name:
             document["event_name"] = log_record.event_name
         document["attributes"] = {
-            key: value for key, value in attributes.items() if key != LAYER_ATTRIBUTE
+            key: value for key, value in tuple(attributes.items()) if key != LAYER_ATTRIBUTE
         }
         service = self._resource_cache.service_name(record.resource)
         if service is not None:

@@ -13,6 +13,7 @@ import json
 import math
 import time
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from opentelemetry.sdk._logs import ReadableLogRecord, ReadWriteLogRecord
@@ -29,6 +30,7 @@ SERVICE_NAME_ATTRIBUTE = "service.name"
 UNKNOWN_LOGGER = "-"
 
 _MAX_DEPTH = 16
+_NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
 
 # Stdlib-style level names by OTel severity number (1-4 TRACE … 21-24 FATAL).
 _LEVEL_BY_RANGE = ("NOTSET", "TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -44,7 +46,22 @@ def level_name_for_severity(number: int) -> str:
 def severity_value(record: AnyLogRecord) -> int:
     """Return the record's severity number as an int (0 when unset)."""
     number = record.log_record.severity_number
-    return 0 if number is None else int(number.value)
+    # ``_value_`` is the enum's documented storage; ``.value`` is a slower descriptor.
+    return 0 if number is None else int(number._value_)
+
+
+def attribute_map(attributes: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """Return the record's attributes as a mapping that is cheap to read.
+
+    The SDK's BoundedAttributes serves ``get`` and iteration through Python-level
+    ``__getitem__`` and a lock (microseconds per record); its backing ``dict`` gives
+    the same data at C speed. Iterate it as ``tuple(mapping.items())`` (one C call,
+    a consistent snapshot under the GIL). Other mappings are returned unchanged.
+    """
+    if not attributes:
+        return _NO_ATTRIBUTES
+    backing = getattr(attributes, "_dict", None)
+    return backing if type(backing) is dict else attributes
 
 
 def level_name(record: AnyLogRecord) -> str:
@@ -135,14 +152,22 @@ def json_safe(value: object, depth: int = 0) -> Any:
     return safe_str(value)
 
 
+_STRICT_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, default=safe_str, separators=(",", ":")
+)
+_PLAIN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps_json(value: object) -> str:
-    """Serialize ``value`` as strict, single-line JSON; odd values are converted, never raise."""
+    """Serialize ``value`` as strict, single-line JSON; odd values are converted, never raise.
+
+    One encoder is built at import (``json.dumps`` with options builds one per call);
+    NaN, non-string keys or cycles fall back to :func:`json_safe`.
+    """
     try:
-        return json.dumps(
-            value, ensure_ascii=False, allow_nan=False, default=safe_str, separators=(",", ":")
-        )
+        return _STRICT_ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError):
-        return json.dumps(json_safe(value), ensure_ascii=False, separators=(",", ":"))
+        return _PLAIN_ENCODER.encode(json_safe(value))
 
 
 def attribute_text(value: object) -> str:
@@ -162,12 +187,10 @@ def compact_value(value: object) -> str:
     """Render an attribute value for a ``key=value`` pair: bare when safe, JSON-quoted otherwise."""
     if isinstance(value, str | bytes | bytearray):
         text = safe_str(value)
-        return text if text and _is_bare(text) else json.dumps(text, ensure_ascii=False)
+        if text and text.isprintable() and " " not in text and "=" not in text and '"' not in text:
+            return text
+        return json.dumps(text, ensure_ascii=False)
     return attribute_text(value)
-
-
-def _is_bare(text: str) -> bool:
-    return text.isprintable() and not any(ch in text for ch in ' ="')
 
 
 class ResourceFieldCache:

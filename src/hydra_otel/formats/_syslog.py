@@ -25,6 +25,7 @@ from hydra_otel.formats._record_fields import (
     LAYER_ATTRIBUTE,
     STACKTRACE_ATTRIBUTE,
     AnyLogRecord,
+    attribute_map,
     attribute_text,
     layer_of,
     logger_name,
@@ -114,7 +115,7 @@ class SyslogFormatter:
     def format(self, record: AnyLogRecord) -> str:
         """Return the record as one RFC 5424 line."""
         log_record = record.log_record
-        attributes = log_record.attributes or {}
+        attributes = attribute_map(log_record.attributes)
         pri = self._facility * 8 + syslog_severity(severity_value(record))
         msgid = header_field(layer_of(attributes), "msgid")
         message = message_text(log_record.body)
@@ -151,7 +152,7 @@ class SyslogFormatter:
             params.append(f'trace_id="{trace_id}"')
         if span_id is not None:
             params.append(f'span_id="{span_id}"')
-        for key, value in attributes.items():
+        for key, value in tuple(attributes.items()):
             if key in (LAYER_ATTRIBUTE, STACKTRACE_ATTRIBUTE):
                 continue
             params.append(f'{self._sd_name(key)}="{sd_value(attribute_text(value))}"')

@@ -72,7 +72,7 @@ class TimestampRenderer:
     pattern and ``milliseconds_at_end`` is set, as HYDRA_LOG_TIME_FORMAT documents.
     """
 
-    __slots__ = ("_cache", "_divisor", "_pieces", "_to_struct", "_width")
+    __slots__ = ("_cache", "_divisor", "_fraction", "_pieces", "_to_struct")
 
     def __init__(
         self,
@@ -85,7 +85,7 @@ class TimestampRenderer:
         """Precompile ``pattern``; raise FormatterError naming it when it is invalid."""
         self._pieces = split_strftime(pattern, what)
         short = milliseconds_at_end and len(self._pieces) > 1 and self._pieces[-1] == ""
-        self._width = 3 if short else 6
+        self._fraction = "%03d" if short else "%06d"
         self._divisor = 1_000_000 if short else 1_000
         self._to_struct = time.gmtime if utc else time.localtime
         self._cache: tuple[int, tuple[str, ...]] = (-1, ())
@@ -106,7 +106,9 @@ class TimestampRenderer:
             self._cache = (second, pieces)
         if len(pieces) == 1:
             return pieces[0]
-        fraction = f"{remainder // self._divisor:0{self._width}d}"
+        fraction = self._fraction % (remainder // self._divisor)
+        if len(pieces) == 2:
+            return pieces[0] + fraction + pieces[1]
         return fraction.join(pieces)
 
     def _render_second(self, second: int) -> tuple[str, ...]:
