@@ -54,7 +54,7 @@ def split_strftime(pattern: str, what: str) -> list[str]:
 
 def _read_directive(pattern: str, index: int, what: str) -> tuple[str, int]:
     end = index + 1
-    while end < len(pattern) and pattern[end] in _MODIFIERS and pattern[end] != "%":
+    while end < len(pattern) and pattern[end] in _MODIFIERS:
         end += 1
     if end >= len(pattern) or pattern[end] not in _DIRECTIVES:
         bad = pattern[index : end + 1]
