@@ -1,0 +1,288 @@
+"""Ledger: the queue, the batches in flight and the counters, under one lock.
+
+Every record the processor accepts is in exactly one place at any moment, and the
+ledger counts it there: ``queued`` (the queue, batches in memory, the memory ring),
+``spooled`` (this run's rows in the spool), ``exported`` or ``dropped[reason]``.
+All moves between places happen under :attr:`Ledger.lock` and never around I/O: a
+thread marks a batch (``SPOOLING``), does the I/O unlocked, then books the result. So
+``emitted == exported + queued + spooled + dropped`` holds in every snapshot.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, deque
+from typing import Any
+
+from opentelemetry.sdk._logs import ReadableLogRecord
+
+from hydra_otel.export._batch import DONE, MEMORY, SPOOLED, SPOOLING, Batch, MemoryRing
+from hydra_otel.export._spool import AppendResult, SpooledBatch
+
+Entry = tuple[ReadableLogRecord, int]
+"""A queued record and its approximate size."""
+
+
+class Ledger:
+    """Shared state of one processor's pipeline (see the module docstring)."""
+
+    __slots__ = (
+        "closed",
+        "dropped",
+        "emitted",
+        "exported",
+        "handoff",
+        "has_work",
+        "inflight",
+        "inherited_dropped",
+        "inherited_spooled",
+        "lock",
+        "memory_records",
+        "queue",
+        "queue_bytes",
+        "queue_records",
+        "queue_since",
+        "recovered",
+        "replayed",
+        "ring",
+        "spooled",
+    )
+
+    def __init__(self, memory_max_records: int, memory_max_bytes: int) -> None:
+        self.lock = threading.Lock()
+        self.has_work = threading.Condition(self.lock)
+        """Notified when the sender has something new: a handed-off batch or a stop."""
+        self.queue: deque[Entry] = deque()
+        self.handoff: deque[Batch] = deque()
+        self.inflight: Batch | None = None
+        self.ring = MemoryRing(memory_max_records, memory_max_bytes)
+        self.closed = False
+        self.emitted = self.exported = self.spooled = 0
+        self.queue_records = self.queue_bytes = self.memory_records = 0
+        self.queue_since = 0.0
+        """``time.monotonic()`` when the queue last went from empty to non-empty."""
+        self.replayed = self.recovered = self.inherited_spooled = self.inherited_dropped = 0
+        self.dropped: Counter[str] = Counter()
+
+    # -- the queue -------------------------------------------------------------------
+
+    def take_queue(self, limit: int | None = None) -> list[Entry]:
+        """Move up to ``limit`` (default all) queued records, oldest first, into memory."""
+        with self.lock:
+            queue = self.queue
+            if limit is None or limit >= len(queue):
+                entries = list(queue)
+                queue.clear()
+                self.queue_bytes = 0
+            else:
+                popleft = queue.popleft
+                entries = [popleft() for _ in range(limit)]
+                self.queue_bytes -= sum(size for _, size in entries)
+            self.memory_records += len(entries)
+            self.queue_records = len(queue)
+            return entries
+
+    def queue_age(self, now: float) -> float:
+        """Seconds since the queue was last empty: an upper bound on its oldest record's age."""
+        return now - self.queue_since if self.queue_records else 0.0
+
+    def drop(self, reason: str, records: int) -> None:
+        """Count ``records`` that left memory without being delivered."""
+        with self.lock:
+            self.memory_records -= records
+            self.dropped[reason] += records
+
+    def write_off(self, batch: Batch, reason: str) -> None:
+        """Count a batch still only in memory as dropped (at shutdown, when unspoolable)."""
+        with self.lock:
+            if batch.state == MEMORY:
+                self._finish_dropped(batch, reason)
+
+    # -- spooling a batch ------------------------------------------------------------
+
+    def begin_spool(self, batch: Batch) -> bool:
+        """Claim ``batch`` for writing to the spool; False if it is not only in memory."""
+        with self.lock:
+            if batch.state != MEMORY:
+                return False
+            batch.state = SPOOLING
+            return True
+
+    def abort_spool(self, batch: Batch) -> bool:
+        """The spool write failed: the batch is only in memory again. Returns ``batch.live``."""
+        with self.lock:
+            if batch.state == SPOOLING:
+                batch.state = MEMORY
+            return batch.live
+
+    def end_spool(self, batch: Batch, result: AppendResult) -> str:
+        """Book a finished spool write; return what the caller must do with the row.
+
+        Returns:
+            ``"keep"`` (leave as is), ``"unpin"`` (nobody sends it live: replay may take
+            it) or ``"remove"`` (the live export finished first: delete the copy).
+        """
+        with self.lock:
+            self._book_evictions(result)
+            if result.row_id is None:  # refused by the size cap
+                if batch.state == SPOOLING:
+                    batch.state = MEMORY
+                    if not batch.live:
+                        self._finish_dropped(batch, "spool_full")
+                return "keep"
+            if batch.state == DONE:
+                return "remove"
+            batch.state = SPOOLED
+            batch.row_id = result.row_id
+            self.memory_records -= len(batch)
+            self.spooled += len(batch)
+            return "keep" if batch.live else "unpin"
+
+    def book_adoption(
+        self, records: int, evicted: int, evicted_inherited: int, refused: int
+    ) -> None:
+        """Count rows adopted from earlier runs, and what the cap dropped for them."""
+        with self.lock:
+            self.inherited_spooled += records - evicted_inherited
+            self.inherited_dropped += evicted_inherited + refused
+            self.spooled -= evicted
+            self.dropped["spool_full"] += evicted
+
+    def _book_evictions(self, result: AppendResult) -> None:
+        self.spooled -= result.evicted_records
+        self.dropped["spool_full"] += result.evicted_records
+        self.inherited_spooled -= result.evicted_inherited
+        self.inherited_dropped += result.evicted_inherited
+
+    def _finish_dropped(self, batch: Batch, reason: str) -> None:
+        batch.state = DONE
+        self.memory_records -= len(batch)
+        self.dropped[reason] += len(batch)
+
+    # -- live export -----------------------------------------------------------------
+
+    def finish_live(self, batch: Batch, success: bool, rejected: int) -> str:
+        """Book the end of a live export; return the caller's next step.
+
+        Returns:
+            ``"remove"`` (delete its spool copy), ``"release"`` (unpin its spool copy for
+            replay), ``"persist"`` (failed and only in memory: spool it) or ``"none"``.
+        """
+        with self.lock:
+            batch.live = False
+            if self.inflight is batch:
+                self.inflight = None
+            if batch.state == DONE:  # written off at shutdown while this export hung
+                return "none"
+            if not success:
+                if batch.state == SPOOLED:
+                    return "release"
+                return "persist" if batch.state == MEMORY else "none"
+            step = "none"
+            if batch.state == SPOOLED:
+                self.spooled -= len(batch)
+                step = "remove"
+            elif batch.state in (MEMORY, SPOOLING):
+                self.memory_records -= len(batch)
+            batch.state = DONE
+            self._book_delivery(len(batch), rejected)
+            return step
+
+    def _book_delivery(self, records: int, rejected: int) -> None:
+        rejected = min(rejected, records)
+        self.exported += records - rejected
+        if rejected:
+            self.dropped["rejected"] += rejected
+
+    # -- replay ----------------------------------------------------------------------
+
+    def finish_replay(self, row: SpooledBatch, rejected: int) -> None:
+        """Book a spooled row the exporter accepted (the caller deletes the row)."""
+        with self.lock:
+            self.replayed += row.records
+            if row.inherited:
+                self.inherited_spooled -= row.records
+                self.recovered += row.records - min(rejected, row.records)
+            else:
+                self.spooled -= row.records
+                self._book_delivery(row.records, rejected)
+
+    def discard_row(self, row: SpooledBatch, reason: str) -> None:
+        """Book a spooled row given up for good (the caller deletes the row)."""
+        with self.lock:
+            if row.inherited:
+                self.inherited_spooled -= row.records
+                self.inherited_dropped += row.records
+            else:
+                self.spooled -= row.records
+                self.dropped[reason] += row.records
+
+    def finish_ring_batch(self, batch: Batch, rejected: int) -> None:
+        """Book a batch from the memory ring that the exporter accepted."""
+        with self.lock:
+            batch.state = DONE
+            self.memory_records -= len(batch)
+            self.replayed += len(batch)
+            self._book_delivery(len(batch), rejected)
+
+    def push_ring(self, batch: Batch) -> None:
+        """Keep ``batch`` in the memory ring, dropping the oldest batches past its bounds."""
+        with self.lock:
+            for evicted in self.ring.push(batch):
+                self._finish_dropped(evicted, "memory_full")
+
+    def pop_ring(self) -> Batch | None:
+        """Take the oldest batch of the memory ring for replay."""
+        with self.lock:
+            return self.ring.pop_oldest()
+
+    def return_ring(self, batch: Batch) -> None:
+        """Put back a ring batch whose replay failed."""
+        with self.lock:
+            self.ring.push_front(batch)
+
+    def drain_ring(self) -> list[Batch]:
+        """Take every batch out of the memory ring (to spool them at shutdown)."""
+        with self.lock:
+            batches = []
+            while (batch := self.ring.pop_oldest()) is not None:
+                batches.append(batch)
+            return batches
+
+    # -- views -----------------------------------------------------------------------
+
+    def memory_batches(self) -> list[Batch]:
+        """Batches handed off or in flight that exist only in memory (not the ring)."""
+        with self.lock:
+            batches = list(self.handoff)
+            if self.inflight is not None:
+                batches.append(self.inflight)
+            return [b for b in batches if b.state == MEMORY]
+
+    def idle(self) -> bool:
+        """True when nothing is queued, handed off or in flight."""
+        with self.lock:
+            return not (self.queue_records or self.handoff or self.inflight is not None)
+
+    def counts(self) -> dict[str, Any]:
+        """A consistent snapshot of every counter."""
+        with self.lock:
+            queued = self.queue_records + self.memory_records
+            dropped = dict(self.dropped)
+            return {
+                "emitted": self.emitted,
+                "exported": self.exported,
+                "queued": queued,
+                "spooled": self.spooled,
+                "dropped": sum(dropped.values()),
+                "dropped_by_reason": dropped,
+                "queue_depth": self.queue_records,
+                "queue_bytes": self.queue_bytes,
+                "memory_ring_depth": self.ring.records,
+                "replayed": self.replayed,
+                "recovered": self.recovered,
+                "inherited_spooled": self.inherited_spooled,
+                "inherited_dropped": self.inherited_dropped,
+                "conserved": self.emitted
+                == self.exported + queued + self.spooled + sum(dropped.values()),
+            }

@@ -1,0 +1,115 @@
+"""FallbackExportOptions: every knob of the fallback export processor, with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import MeterProvider
+
+    from hydra_otel.config import HydraSettings
+    from hydra_otel.export._spool import SqliteSpool
+
+StrategyName = Literal["async", "sync", "direct", "memory"]
+"""The four export paths; see :class:`FallbackExportProcessor`."""
+
+StrategyChoice = Literal["auto", "async", "sync", "direct", "memory"]
+"""A strategy, or ``auto`` to pick one from measured health."""
+
+SpoolFullPolicy = Literal["drop_oldest", "drop_newest"]
+"""What the spool does at its size cap; both count what they drop."""
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackExportOptions:
+    """Options of :class:`FallbackExportProcessor`.
+
+    Defaults come from ``HYDRA_*`` settings through :meth:`from_settings`; the timing
+    defaults are chosen so a record accepted by ``on_emit`` is either exported or on
+    disk within about 200 ms whenever the collector is slow or down.
+    """
+
+    strategy: StrategyChoice = "auto"
+    """``auto`` chooses from health; any other value pins that strategy (``sync`` suits
+    platforms that freeze background threads between requests, such as AWS Lambda)."""
+    max_queue_records: int = 16384
+    """Records the in-memory queue holds; past this new records are dropped (``queue_full``)."""
+    max_queue_bytes: int = 32 * 1024 * 1024
+    """Approximate bytes the in-memory queue holds (body, attributes and object overhead)."""
+    max_batch_size: int = 512
+    """Most records per export request and per spool row."""
+    schedule_delay: float = 0.05
+    """Seconds the intake waits for a full batch before sending a partial one."""
+    spool_after: float = 0.1
+    """A batch still unsent after this many seconds is also written to the spool, so a
+    producer crash while the collector is slow or hung loses at most about 200 ms."""
+    max_inflight_batches: int = 4
+    """Batches handed to the sender that it has not finished; more go to the spool."""
+    max_attempts: int = 3
+    """Attempts per live batch before it is spooled for later replay."""
+    initial_backoff: float = 0.1
+    """First retry delay in seconds; doubled per attempt, with jitter."""
+    max_backoff: float = 5.0
+    """Longest wait between attempts, and between probes of a collector that is down."""
+    jitter: float = 0.2
+    """Relative randomisation of each delay (0.2 = +/-20%), so processes do not retry in step."""
+    export_timeout: float = 10.0
+    """An export running longer than this is treated as hung: the collector is marked
+    unhealthy and new batches go to the spool instead of waiting behind it."""
+    latency_limit: float = 2.0
+    """An export p99 latency above this many seconds marks the collector unhealthy."""
+    trip_failures: int = 2
+    """Consecutive failed attempts that mark the collector unhealthy."""
+    recover_successes: int = 2
+    """Consecutive successful attempts needed to go back to ``async`` (hysteresis)."""
+    min_dwell: float = 0.5
+    """Least seconds between two automatic strategy switches, against flapping."""
+    spool_enabled: bool = True
+    """Keep unsent records in a crash-safe sqlite spool; False leaves only the memory ring."""
+    spool_dir: Path | None = None
+    """Spool directory; None means ``HYDRA_SPOOL_DIR`` (default under the user cache dir)."""
+    spool_name: str | None = None
+    """Sub-directory per application, so apps sharing a spool dir only replay their own
+    leftovers; None means the ``service.name`` of the SDK's default resource."""
+    spool_max_bytes: int = 256 * 1024 * 1024
+    """Size cap of this process's spool rows; see ``spool_full_policy``."""
+    spool_full_policy: SpoolFullPolicy = "drop_oldest"
+    """At the cap, ``drop_oldest`` keeps the newest records (what explains the present
+    state after a long outage); ``drop_newest`` keeps the start of the outage."""
+    memory_max_records: int = 50_000
+    """Records the last-resort memory ring holds (used when the spool is unusable)."""
+    memory_max_bytes: int = 64 * 1024 * 1024
+    """Approximate bytes the memory ring holds; the oldest batch goes first."""
+    shutdown_timeout: float = 10.0
+    """Seconds ``shutdown()`` may take even with the collector down; unsent records are spooled."""
+    add_record_uid: bool = True
+    """Give each record a ``log.record.uid`` attribute so duplicates of at-least-once
+    delivery can be removed downstream."""
+    publish_metrics: bool = True
+    """Publish :meth:`FallbackExportProcessor.metrics` as OTel observable instruments."""
+    meter_provider: MeterProvider | None = None
+    """Meter provider for those instruments; None means the global one."""
+    spool: SqliteSpool | None = None
+    """A spool to use instead of opening one under ``spool_dir`` (tests, custom paths)."""
+
+    @classmethod
+    def from_settings(cls, settings: HydraSettings | None = None) -> FallbackExportOptions:
+        """Build options from ``HYDRA_*`` settings (read from the environment when None)."""
+        if settings is None:
+            from hydra_otel.config import load_settings
+
+            settings = load_settings()
+        return cls(
+            strategy=settings.export_strategy,
+            max_queue_records=settings.queue_max_records,
+            max_queue_bytes=settings.queue_max_bytes,
+            spool_dir=settings.spool_dir,
+            spool_max_bytes=settings.spool_max_bytes,
+            shutdown_timeout=settings.shutdown_timeout,
+        )
+
+    def evolve(self, **changes: object) -> FallbackExportOptions:
+        """Return a copy with ``changes`` applied."""
+        return replace(self, **changes)  # type: ignore[arg-type]
