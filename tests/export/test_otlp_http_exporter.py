@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -247,4 +248,20 @@ def test_one_kept_alive_connection_carries_every_export(header_capturing_server:
     for _ in range(5):
         assert exporter.export(_records(1)) is LogRecordExportResult.SUCCESS
     assert len(set(_HeaderCapture.client_ports)) == 1
+    exporter.shutdown()
+
+
+def test_a_forked_child_opens_its_own_connection(header_capturing_server: str) -> None:
+    exporter = FastOTLPLogExporter(endpoint=header_capturing_server + "/v1/logs")
+    assert exporter.export(_records(1)) is LogRecordExportResult.SUCCESS  # parent's connection
+
+    pid = os.fork()
+    if pid == 0:  # the child: one export, then leave without running pytest's teardown
+        os._exit(0 if exporter.export(_records(1)) is LogRecordExportResult.SUCCESS else 1)
+    _, status = os.waitpid(pid, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert exporter.export(_records(1)) is LogRecordExportResult.SUCCESS  # parent goes on
+    parent_port, child_port, parent_again = _HeaderCapture.client_ports
+    assert child_port != parent_port and parent_again == parent_port
     exporter.shutdown()

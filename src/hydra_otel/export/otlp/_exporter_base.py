@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from abc import abstractmethod
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ class FastOTLPExporterBase(LogRecordExporter):
         self._encoder = OTLPLogsEncoder()
         self._last_outcome: ExportOutcome | None = None
         self._is_shut_down = False
+        self._pid = os.getpid()
 
     @property
     def last_outcome(self) -> ExportOutcome | None:
@@ -76,6 +78,9 @@ class FastOTLPExporterBase(LogRecordExporter):
         token = enter_pipeline()  # the transport's own logging must not loop back into us
         started = time.perf_counter()
         try:
+            if os.getpid() != self._pid:
+                self._pid = os.getpid()
+                self._reconnect_after_fork()
             outcome = self._send(payload)
         except Exception as error:  # export must never raise
             outcome = ExportOutcome(False, error_message=repr(error), status=type(error).__name__)
@@ -111,3 +116,7 @@ class FastOTLPExporterBase(LogRecordExporter):
     @abstractmethod
     def _close(self) -> None:
         """Release the connection or channel."""
+
+    @abstractmethod
+    def _reconnect_after_fork(self) -> None:
+        """Stop using connections inherited from the parent process; open new ones lazily."""

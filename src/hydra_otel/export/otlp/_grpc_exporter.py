@@ -8,6 +8,7 @@ from typing import Any
 import grpc
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceResponse
 
+from hydra_otel.core import track_error
 from hydra_otel.export.otlp._config import (
     USER_AGENT,
     HeadersArg,
@@ -70,12 +71,21 @@ class FastOTLPGrpcLogExporter(FastOTLPExporterBase):
         self.timeout = resolve_timeout(timeout)
         self._metadata = tuple(resolve_headers(headers).items())
         self._compression = _grpc_compression(compression)
-        options = _merge_options(channel_options or ())
-        if self.insecure:
-            self._channel = grpc.insecure_channel(self.target, options, self._compression)
+        self._options = _merge_options(channel_options or ())
+        self._credentials = None
+        if not self.insecure:
+            self._credentials = credentials or _credentials_from(
+                resolve_tls_files(None, None, None)
+            )
+        self._open_channel()
+
+    def _open_channel(self) -> None:
+        if self._credentials is None:
+            self._channel = grpc.insecure_channel(self.target, self._options, self._compression)
         else:
-            tls = credentials or _credentials_from(resolve_tls_files(None, None, None))
-            self._channel = grpc.secure_channel(self.target, tls, options, self._compression)
+            self._channel = grpc.secure_channel(
+                self.target, self._credentials, self._options, self._compression
+            )
         self._export = self._channel.unary_unary(
             EXPORT_METHOD,
             request_serializer=None,  # the payload is already the serialized request
@@ -98,6 +108,11 @@ class FastOTLPGrpcLogExporter(FastOTLPExporterBase):
     def _close(self) -> None:
         self._channel.close()
 
+    def _reconnect_after_fork(self) -> None:
+        # The parent's channel is left alone (closing it here could disturb the parent);
+        # gRPC itself must allow use after fork (see GRPC_ENABLE_FORK_SUPPORT).
+        self._open_channel()
+
 
 def _grpc_compression(compression: str | grpc.Compression | None) -> Any:
     if isinstance(compression, grpc.Compression):
@@ -114,8 +129,12 @@ def _merge_options(overrides: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]
 def _read(path: str | None) -> bytes | None:
     if not path:
         return None
-    with open(path, "rb") as file:
-        return file.read()
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as error:  # as the SDK: report it, and go on with the defaults
+        track_error("otlp_config", f"cannot read TLS file {path!r}: {error}")
+        return None
 
 
 def _credentials_from(files: TlsFiles) -> grpc.ChannelCredentials:

@@ -12,6 +12,7 @@ import requests
 from hydra_otel.export.otlp._config import (
     USER_AGENT,
     HeadersArg,
+    TlsFiles,
     resolve_compression,
     resolve_headers,
     resolve_http_endpoint,
@@ -82,11 +83,7 @@ class FastOTLPLogExporter(FastOTLPExporterBase):
         self._headers = _request_headers(resolve_headers(headers), self.compression)
         self._session = session or requests.Session()
         tls = resolve_tls_files(certificate_file, client_certificate_file, client_key_file)
-        if tls.certificate:
-            self._session.verify = tls.certificate
-        if tls.client_certificate:
-            key = tls.client_key
-            self._session.cert = (tls.client_certificate, key) if key else tls.client_certificate
+        _configure_tls(self._session, tls)
 
     def _send(self, payload: bytes) -> ExportOutcome:
         compress = _COMPRESSORS.get(self.compression)
@@ -120,6 +117,19 @@ class FastOTLPLogExporter(FastOTLPExporterBase):
 
     def _close(self) -> None:
         self._session.close()
+
+    def _reconnect_after_fork(self) -> None:
+        # Closing only releases this process's copies of the sockets; the parent's
+        # connections stay open. A user-given session is kept, with its pools emptied.
+        self._session.close()
+
+
+def _configure_tls(session: requests.Session, tls: TlsFiles) -> None:
+    if tls.certificate:
+        session.verify = tls.certificate
+    if tls.client_certificate:
+        key = tls.client_key
+        session.cert = (tls.client_certificate, key) if key else tls.client_certificate
 
 
 def _request_headers(headers: Mapping[str, str], compression: str) -> dict[str, str]:
