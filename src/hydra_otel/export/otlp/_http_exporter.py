@@ -44,10 +44,10 @@ class FastOTLPLogExporter(FastOTLPExporterBase):
     """Exports logs as OTLP/HTTP protobuf, encoding them with :class:`OTLPLogsEncoder`.
 
     A drop-in for the SDK's ``OTLPLogExporter`` (same arguments, same environment
-    variables and precedence) that encodes about 6x faster. Each ``export`` makes
-    exactly one attempt, except that a connection error is resent once at once,
-    because a pooled keep-alive connection may have been closed by the server while
-    idle. Retrying with backoff is left to the caller, which gets the detail it needs
+    variables and precedence) with a faster encoder (see benchmarks/results/encoder.md).
+    Each ``export`` makes exactly one attempt, except that a connection error is resent
+    once at once, because the server may have closed a pooled keep-alive connection
+    while it was idle. Retrying with backoff is left to the caller, which gets the detail it needs
     from :meth:`export_detailed` or :attr:`last_outcome`.
 
     Args:
