@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml $(INSTRUMENTATIONS)
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/opentelemetry-instrument --distro hydra $(PY) examples/demo_app.py
+	$(PY) examples/run_demo.py
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -12,4 +12,4 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_readme_settings_table_matches_the_model() -> None:
     text = README.read_text(encoding="utf-8")
     embedded = text.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip()
-    assert embedded == settings_table(), "run: python -m hydra_otel.config and paste into README.md"
+    assert embedded == settings_table(), "run: python -m hydra_otel.config --write README.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -28,3 +29,11 @@ def _default_text(default: Any, factory: Any) -> str:
     if default is PydanticUndefined or default is None:
         return "(unset)"
     return f"`{default}`" if str(default) else "(empty)"
+
+
+def write_settings_table(path: Path) -> None:
+    """Replace the table between the settings-table markers in ``path``."""
+    text = path.read_text(encoding="utf-8")
+    before, rest = text.split(TABLE_START, 1)
+    _, after = rest.split(TABLE_END, 1)
+    path.write_text(f"{before}{TABLE_START}\n{settings_table()}\n{TABLE_END}{after}", encoding="utf-8")

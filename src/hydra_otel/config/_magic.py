@@ -13,7 +13,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hydra_otel.config._models import DEFAULT_LAYER, LogDestination, LoggingConfig, coerce_config
+from hydra_otel.config._models import (
+    DEFAULT_LAYER,
+    LogDestination,
+    LoggingConfig,
+    LogLayer,
+    coerce_config,
+)
 from hydra_otel.core import ConfigurationError
 
 MagicFactory = Callable[[], LoggingConfig | Mapping[str, Any]]
@@ -40,10 +46,9 @@ def _single_layer(level: str, *destinations: LogDestination) -> LoggingConfig:
     return LoggingConfig(
         default_level=level,
         layers={
-            DEFAULT_LAYER: {
-                "level": level,
-                "destinations": [*destinations, *otlp_destinations_from_env()],
-            }
+            DEFAULT_LAYER: LogLayer(
+                level=level, destinations=[*destinations, *otlp_destinations_from_env()]
+            )
         },
     )
 
@@ -64,7 +69,9 @@ def _development() -> LoggingConfig:
 def _testing() -> LoggingConfig:
     return LoggingConfig(
         default_level="DEBUG",
-        layers={DEFAULT_LAYER: {"level": "DEBUG", "destinations": [{"type": "memory"}]}},
+        layers={
+            DEFAULT_LAYER: LogLayer(level="DEBUG", destinations=[LogDestination(type="memory")])
+        },
         enable_plugins=True,
     )
 

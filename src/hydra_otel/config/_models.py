@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -29,16 +28,42 @@ DESTINATION_TYPES: tuple[str, ...] = ("console", "file", "otlp", "memory")
 FORMAT_NAMES: tuple[str, ...] = ("plain-text", "json", "csv", "syslog", "gelf")
 COLOR_MODES: tuple[str, ...] = ("auto", "always", "never")
 COLOR_NAMES: tuple[str, ...] = (
-    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-    "bright_black", "bright_red", "bright_green", "bright_yellow",
-    "bright_blue", "bright_magenta", "bright_cyan", "bright_white",
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "white",
+    "bright_black",
+    "bright_red",
+    "bright_green",
+    "bright_yellow",
+    "bright_blue",
+    "bright_magenta",
+    "bright_cyan",
+    "bright_white",
 )
 DEFAULT_LAYER = "DEFAULT"
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "ki": 1024, "kib": 1024,
-               "m": 1000**2, "mb": 1000**2, "mi": 1024**2, "mib": 1024**2,
-               "g": 1000**3, "gb": 1000**3, "gi": 1024**3, "gib": 1024**3}
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "ki": 1024,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mi": 1024**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gi": 1024**3,
+    "gib": 1024**3,
+}
 
 
 def parse_size(value: int | str) -> int:
@@ -165,7 +190,9 @@ class LogDestination(_Model):
         if self.type == "file" and not self.path:
             raise ValueError("a 'file' destination needs a 'path'")
         if self.endpoint is not None and not re.match(r"^https?://", self.endpoint):
-            raise ValueError(f"invalid OTLP endpoint {self.endpoint!r}: expected http(s)://host:port")
+            raise ValueError(
+                f"invalid OTLP endpoint {self.endpoint!r}: expected http(s)://host:port"
+            )
         return self
 
 

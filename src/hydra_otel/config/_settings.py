@@ -54,6 +54,26 @@ class HydraSettings(BaseSettings):
     """Redact PII and secrets in logs and spans before export."""
     redaction_hmac_key: SecretStr | None = None
     """Key of the keyed-hash redaction mode (stable tokens for correlation)."""
+    redaction_mode: Literal["mask", "partial", "hash"] = "mask"
+    """How matches are replaced: ``mask`` (``[REDACTED:email]``), ``partial`` (last 4 digits of cards and phones kept) or ``hash`` (keyed hash token; needs HYDRA_REDACTION_HMAC_KEY)."""
+    redaction_entities: str = ""
+    """Entities to detect, comma-separated: ``email,phone`` replaces the defaults, ``+uuid,-ipv4`` adjusts them; empty = defaults."""
+    redaction_extra_patterns: dict[str, str] = {}
+    """Extra entities as a JSON object ``{"name": "regex"}``; matches are redacted as ``name``."""
+    redaction_allow_list: list[str] = []
+    """JSON array of regexes; a detected value fully matching one is kept."""
+    redaction_sensitive_keys: list[str] = []
+    """JSON array of extra key names whose values are always redacted."""
+    redaction_ignored_keys: list[str] = []
+    """JSON array of attribute keys never inspected by redaction."""
+    redaction_summary: Literal["silent", "info", "debug"] = "debug"
+    """Summary attributes on redacted records: ``silent``, ``info`` (counts) or ``debug`` (counts and keys)."""
+    redaction_dry_run: bool = False
+    """Only report what would be redacted (summary attributes, metrics); change nothing."""
+    redaction_hash_algorithm: Literal["hmac-sha256", "blake2b"] = "hmac-sha256"
+    """Keyed hash of the ``hash`` redaction mode."""
+    audit_key: SecretStr | None = None
+    """Key of the tamper-evident audit chain (``hydra.audit.mac``); ``hydra-otel audit verify`` reads it too."""
     export_strategy: Literal["auto", "async", "sync", "direct", "memory"] = "auto"
     """Export path of the FallbackExportProcessor: ``auto`` picks async/sync/direct/memory from measured health."""
     queue_max_records: int = Field(default=16384, gt=0)

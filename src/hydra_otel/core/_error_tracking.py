@@ -7,6 +7,7 @@ on the internal logger; later ones are only counted.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ class ErrorTracker:
                 entry.last_seen = now
                 first = False
         if first:
-            internal_logger.warning("%s: %s (further %s errors are counted, not printed)",
-                                    kind, message, kind)
+            internal_logger.warning(
+                "%s: %s (further %s errors are counted, not printed)", kind, message, kind
+            )
 
     def stats(self) -> dict[str, Any]:
         """Return ``{"total": n, "by_kind": {kind: {count, last_message, ...}}}``."""
@@ -79,10 +81,8 @@ def track_error(kind: str, message: str) -> None:
         kind: a short stable name, such as ``"plugin"`` or ``"export"``.
         message: what happened; only the first of each kind is printed.
     """
-    try:
+    with contextlib.suppress(Exception):  # error tracking itself must never raise
         error_tracker.track(str(kind), str(message))
-    except Exception:  # noqa: BLE001 - error tracking itself must never raise
-        pass
 
 
 def get_error_stats() -> dict[str, Any]:

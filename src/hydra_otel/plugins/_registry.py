@@ -78,5 +78,5 @@ def _discover() -> None:
             cls = entry_point.load()
             if entry_point.name not in _registry:
                 register_plugin(entry_point.name)(cls)
-        except Exception as exc:  # noqa: BLE001 - a broken third-party plugin must not stop us
+        except Exception as exc:
             track_error("plugin_discovery", f"entry point {entry_point.name!r}: {exc!r}")

@@ -1,0 +1,399 @@
+"""HydraLogger: the layered Hydra API on OpenTelemetry logs.
+
+``logger.info("APP", "message", extra={...})`` emits one OTel LogRecord through the
+SDK: severity per the OTel data model, ``hydra.layer`` and ``extra`` as attributes,
+exception attributes, and the trace and span ids of the active context.
+"""
+
+from __future__ import annotations
+
+import atexit
+import sys
+import time
+import weakref
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any
+
+from opentelemetry._logs import LogRecord
+from opentelemetry.sdk._logs import ReadableLogRecord
+
+from hydra_otel.api._attributes import to_attributes
+from hydra_otel.api._magic_access import MagicConfigAccess
+from hydra_otel.api._metrics import LoggerMetrics
+from hydra_otel.api._pipeline import LoggerPipeline
+from hydra_otel.api._plugins import PluginChain
+from hydra_otel.config import (
+    DEFAULT_LAYER,
+    Level,
+    LogDestination,
+    LoggingConfig,
+    coerce_config,
+    load_settings,
+)
+from hydra_otel.config import _levels as levels
+from hydra_otel.config._magic import (
+    MagicFactory,
+    list_magic_configs,
+    register_magic,
+    zero_config,
+)
+from hydra_otel.core import track_error
+from hydra_otel.core._diagnostics import enter_pipeline, in_pipeline, leave_pipeline
+from hydra_otel.distro import build_resource
+from hydra_otel.formats import FormatOptions
+from hydra_otel.plugins import HydraPlugin, LogEvent
+
+ExcInfo = bool | BaseException | tuple[Any, Any, Any] | None
+
+_LAYER_KEY = "hydra.layer"
+_CATEGORY_KEY = "hydra.category"
+
+
+class HydraLogger(metaclass=MagicConfigAccess):
+    """A layered logger whose records are OpenTelemetry LogRecords.
+
+    Args:
+        config: a LoggingConfig or an equivalent dict; None is the zero configuration
+            (console at HYDRA_LOG_LEVEL, plus OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+        date_format, time_format, logger_name_format, message_format: text-format
+            overrides (else the config's, else the HYDRA_LOG_* variables).
+        enable_security, enable_sanitization, redact_sensitive: override the config's
+            switches of the same names.
+        name: the logger name (the OTel instrumentation scope).
+
+    Raises:
+        ConfigurationError: at construction, naming any invalid value.
+    """
+
+    def __init__(
+        self,
+        config: LoggingConfig | Mapping[str, Any] | None = None,
+        *,
+        date_format: str | None = None,
+        time_format: str | None = None,
+        logger_name_format: str | None = None,
+        message_format: str | None = None,
+        enable_security: bool | None = None,
+        enable_sanitization: bool | None = None,
+        redact_sensitive: bool | None = None,
+        name: str = "hydra",
+    ) -> None:
+        settings = load_settings()
+        resolved = coerce_config(config) if config is not None else zero_config(settings.log_level)
+        overrides = {
+            "date_format": date_format,
+            "time_format": time_format,
+            "logger_name_format": logger_name_format,
+            "message_format": message_format,
+            "enable_security": enable_security,
+            "enable_sanitization": enable_sanitization,
+            "redact_sensitive": redact_sensitive,
+        }
+        updates = {key: value for key, value in overrides.items() if value is not None}
+        self.config: LoggingConfig = resolved.model_copy(update=updates) if updates else resolved
+        if updates:
+            self.config = coerce_config(self.config.model_dump())
+        self.name = name
+        self._metrics = LoggerMetrics()
+        self._plugins = PluginChain()
+        self._closed = False
+        self._pipeline = LoggerPipeline(
+            self.config,
+            logger_name=name,
+            base_resource=build_resource(self.config.resource, self.config.service_name),
+            format_options=FormatOptions.from_config(self.config),
+        )
+        _close_at_exit(self)
+
+    # -- level methods -------------------------------------------------------------
+
+    def log(
+        self,
+        level: str | int,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = None,
+        **fields: Any,
+    ) -> None:
+        """Emit a record at ``level`` (a name such as ``"INFO"`` or a stdlib number)."""
+        try:
+            resolved = levels.parse_level(level)
+        except ValueError as exc:
+            track_error("bad_level", str(exc))
+            resolved = levels.INFO
+        self._log(resolved, layer_or_message, message, layer, extra, exc_info, fields)
+
+    def _log(
+        self,
+        level: Level,
+        layer_or_message: Any,
+        message: Any,
+        layer: str | None,
+        extra: Mapping[str, Any] | None,
+        exc_info: ExcInfo,
+        fields: dict[str, Any],
+    ) -> None:
+        if self._closed:
+            self._metrics.dropped("closed")
+            return
+        if in_pipeline():
+            self._metrics.dropped("recursion")
+            return
+        layer_name, text = _split_layer_and_message(layer_or_message, message, layer)
+        route = self._pipeline.route(layer_name)
+        if level.stdlib < route.threshold or not route.enabled:
+            self._metrics.filtered()
+            return
+        token = enter_pipeline()
+        try:
+            self._emit(route, level, layer_name, text, extra, exc_info, fields)
+        except Exception as exc:
+            self._metrics.dropped("error")
+            track_error("emit", repr(exc))
+        finally:
+            leave_pipeline(token)
+
+    def _emit(
+        self,
+        route: Any,
+        level: Level,
+        layer: str,
+        text: str,
+        extra: Mapping[str, Any] | None,
+        exc_info: ExcInfo,
+        fields: dict[str, Any],
+    ) -> None:
+        start = time.perf_counter_ns()
+        attributes = to_attributes(extra)
+        if fields:
+            attributes.update(to_attributes(fields))
+        attributes[_LAYER_KEY] = layer
+        if level.category is not None:
+            attributes[_CATEGORY_KEY] = level.category
+        timestamp = time.time_ns()
+        event = None
+        if self._plugins:
+            event = LogEvent(layer, level.name, text, attributes, timestamp, self.name)
+            if not self._plugins.before_emit(event):
+                self._metrics.dropped("plugin_veto")
+                return
+            text, attributes = event.message, event.attributes
+        route.otel_logger.emit(
+            LogRecord(
+                timestamp=timestamp,
+                severity_number=level.severity,
+                severity_text=level.name,
+                body=text,
+                attributes=attributes,
+                event_name=level.event_name,
+                exception=_exception_from(exc_info),
+            )
+        )
+        duration = time.perf_counter_ns() - start
+        self._metrics.emitted(layer, duration)
+        if event is not None:
+            self._plugins.after_emit(event, duration)
+
+    debug: Callable[..., None]
+    info: Callable[..., None]
+    warning: Callable[..., None]
+    error: Callable[..., None]
+    critical: Callable[..., None]
+    security: Callable[..., None]
+    audit: Callable[..., None]
+    compliance: Callable[..., None]
+
+    def exception(
+        self,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = True,
+        **fields: Any,
+    ) -> None:
+        """Emit an ERROR record with the exception being handled."""
+        self._log(levels.ERROR, layer_or_message, message, layer, extra, exc_info, fields)
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Export everything emitted so far; True when every destination finished in time."""
+        if self._closed:
+            return True
+        return self._pipeline.force_flush(timeout_millis)
+
+    def close(self) -> None:
+        """Flush and shut every destination down; later calls do nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        self._pipeline.force_flush(10_000)
+        self._pipeline.shutdown()
+        self._plugins.close()
+
+    @property
+    def closed(self) -> bool:
+        """True after ``close()``."""
+        return self._closed
+
+    def __enter__(self) -> HydraLogger:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- plugins, metrics, magic -------------------------------------------------------
+
+    def add_plugin(
+        self, name: str, plugin: HydraPlugin | type[HydraPlugin] | None = None
+    ) -> HydraPlugin:
+        """Attach ``plugin`` (an instance or class; None takes the class registered as ``name``)."""
+        return self._plugins.add(name, plugin, self)
+
+    def remove_plugin(self, name: str) -> None:
+        """Detach and close the plugin ``name``."""
+        self._plugins.remove(name)
+
+    def list_plugins(self) -> list[str]:
+        """Names of the attached plugins."""
+        return self._plugins.names()
+
+    def get_performance_metrics(self) -> dict[str, Any]:
+        """Records emitted / filtered / dropped / exported, per-layer counts, emit latency."""
+        metrics = self._metrics.snapshot()
+        outputs = self._pipeline.outputs()
+        metrics["records_exported"] = sum(o.exporter.exported for o in outputs)
+        metrics["records_export_failed"] = sum(o.exporter.failed for o in outputs)
+        metrics["exported_by_destination"] = {
+            _destination_label(o.destination): o.exporter.exported for o in outputs
+        }
+        metrics["plugins"] = self._plugins.insights()
+        return metrics
+
+    def memory_records(self, name: str | None = None) -> list[ReadableLogRecord]:
+        """Records held by the ``memory`` destinations (those named ``name``, if given)."""
+        records: list[ReadableLogRecord] = []
+        for destination, exporter in self._pipeline.memory_exporters():
+            if name is None or destination.name == name:
+                records.extend(exporter.get_finished_logs())
+        return records
+
+    @staticmethod
+    def register_magic(name: str) -> Callable[[MagicFactory], MagicFactory]:
+        """Decorator: ``@HydraLogger.register_magic("my_app")`` enables ``HydraLogger.for_my_app()``."""
+        return register_magic(name)
+
+    @staticmethod
+    def list_magic_configs() -> list[str]:
+        """Built-in and registered magic config names."""
+        return list_magic_configs()
+
+
+def _level_method(level: Level) -> Callable[..., None]:
+    def method(
+        self: HydraLogger,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = None,
+        **fields: Any,
+    ) -> None:
+        self._log(level, layer_or_message, message, layer, extra, exc_info, fields)
+
+    method.__name__ = method.__qualname__ = level.name.lower()
+    method.__doc__ = (
+        f"Emit a {level.name} record: ``{level.name.lower()}(layer, message, extra=...)`` "
+        f"or ``{level.name.lower()}(message, layer=...)``."
+    )
+    return method
+
+
+for _level in (
+    levels.DEBUG,
+    levels.INFO,
+    levels.WARNING,
+    levels.ERROR,
+    levels.CRITICAL,
+    levels.SECURITY,
+    levels.AUDIT,
+    levels.COMPLIANCE,
+):
+    setattr(HydraLogger, _level.name.lower(), _level_method(_level))
+
+
+def create_logger(
+    config: LoggingConfig | Mapping[str, Any] | None = None, **kwargs: Any
+) -> HydraLogger:
+    """Create a HydraLogger; the same arguments as ``HydraLogger(...)``."""
+    return HydraLogger(config, **kwargs)
+
+
+def _split_layer_and_message(first: Any, second: Any, layer: str | None) -> tuple[str, str]:
+    if layer is not None:
+        if second is not None:
+            return str(layer), f"{_text(first)} {_text(second)}"
+        return str(layer), _text(first)
+    if second is None:
+        return DEFAULT_LAYER, _text(first)
+    return _text(first), _text(second)
+
+
+def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
+    try:
+        return str(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _exception_from(exc_info: ExcInfo) -> BaseException | None:
+    if exc_info is None or exc_info is False:
+        return None
+    if isinstance(exc_info, BaseException):
+        return exc_info
+    if isinstance(exc_info, tuple):
+        return exc_info[1] if len(exc_info) > 1 and isinstance(exc_info[1], BaseException) else None
+    return sys.exc_info()[1]
+
+
+def _destination_label(destination: LogDestination) -> str:
+    detail = {
+        "console": destination.stream,
+        "file": destination.path,
+        "otlp": destination.endpoint or "env",
+        "memory": destination.name,
+    }[destination.type]
+    return f"{destination.type}:{detail}" if detail else destination.type
+
+
+_open_loggers: weakref.WeakSet[HydraLogger] = weakref.WeakSet()
+
+
+def _close_at_exit(logger: HydraLogger) -> None:
+    _open_loggers.add(logger)
+
+
+@atexit.register
+def _close_open_loggers() -> None:
+    for logger in list(_open_loggers):
+        try:
+            logger.close()
+        except Exception as exc:
+            track_error("close", repr(exc))

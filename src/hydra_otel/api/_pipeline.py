@@ -1,0 +1,196 @@
+"""From a LoggingConfig to OTel: one LoggerProvider per layer, one exporter per destination.
+
+Each layer gets its own SDK LoggerProvider, whose Resource is the base Resource merged
+with the layer's ``resource`` attributes, so its records travel in their own
+ResourceLogs. Destinations that are configured identically in several layers share one
+exporter and one processor (two rotating exporters on one file would corrupt it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from opentelemetry.sdk._logs import (
+    LoggerProvider,
+    LogRecordProcessor,
+    ReadableLogRecord,
+    ReadWriteLogRecord,
+)
+from opentelemetry.sdk._logs.export import (
+    BatchLogRecordProcessor,
+    InMemoryLogRecordExporter,
+    LogRecordExporter,
+    LogRecordExportResult,
+    SimpleLogRecordProcessor,
+)
+from opentelemetry.sdk.resources import Resource
+
+from hydra_otel.config import DEFAULT_LAYER, LogDestination, LoggingConfig, LogLayer, parse_level
+from hydra_otel.core import track_error
+from hydra_otel.destinations import create_exporter
+from hydra_otel.formats import FormatOptions
+from hydra_otel.version import __version__
+
+_LOCAL_BATCH_DELAY_MS = 100
+
+
+@dataclass(slots=True)
+class CountingExporter(LogRecordExporter):
+    """Wraps an exporter and counts the records it reports as exported."""
+
+    exporter: LogRecordExporter
+    exported: int = 0
+    failed: int = 0
+
+    def export(self, batch: Sequence[ReadableLogRecord]) -> LogRecordExportResult:
+        result = self.exporter.export(batch)
+        if result is LogRecordExportResult.SUCCESS:
+            self.exported += len(batch)
+        else:
+            self.failed += len(batch)
+        return result
+
+    def shutdown(self) -> None:
+        self.exporter.shutdown()  # type: ignore[no-untyped-call]
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.exporter.force_flush(timeout_millis)
+
+
+@dataclass(slots=True)
+class SharedProcessorView(LogRecordProcessor):
+    """One layer's view of a processor that several layers share.
+
+    It passes records at or above ``min_severity`` on, and leaves shutdown to the
+    pipeline, which shuts each shared processor down exactly once.
+    """
+
+    processor: LogRecordProcessor
+    min_severity: int
+
+    def on_emit(self, log_record: ReadWriteLogRecord) -> None:
+        severity = log_record.log_record.severity_number
+        if severity is not None and severity.value >= self.min_severity:
+            self.processor.on_emit(log_record)
+
+    def shutdown(self) -> None:
+        """Shared processors are shut down once by the pipeline, not per layer."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.processor.force_flush(timeout_millis)
+
+
+@dataclass(slots=True)
+class _Output:
+    destination: LogDestination
+    exporter: CountingExporter
+    processor: LogRecordProcessor
+
+
+@dataclass(slots=True)
+class LayerRoute:
+    """What the logger needs on the hot path for one layer."""
+
+    name: str
+    threshold: int
+    enabled: bool
+    provider: LoggerProvider
+    otel_logger: object = field(repr=False)
+
+
+class LoggerPipeline:
+    """All OTel objects behind one HydraLogger."""
+
+    def __init__(
+        self,
+        config: LoggingConfig,
+        *,
+        logger_name: str,
+        base_resource: Resource,
+        format_options: FormatOptions,
+        extra_processors: Sequence[LogRecordProcessor] = (),
+    ) -> None:
+        self._config = config
+        self._logger_name = logger_name
+        self._base_resource = base_resource
+        self._format_options = format_options
+        self._extra_processors = list(extra_processors)
+        self._outputs: dict[str, _Output] = {}
+        self._routes: dict[str, LayerRoute] = {}
+        for name, layer in config.layers.items():
+            self._routes[name] = self._build_route(name, layer)
+        default_layer = config.layer_for(DEFAULT_LAYER)
+        self._default = self._routes.get(DEFAULT_LAYER) or self._build_route(
+            DEFAULT_LAYER, default_layer
+        )
+
+    def route(self, layer: str) -> LayerRoute:
+        """Return the route of ``layer``, or the default layer's route."""
+        return self._routes.get(layer) or self._default
+
+    def outputs(self) -> list[_Output]:
+        """Every destination with its exporter and processor."""
+        return list(self._outputs.values())
+
+    def memory_exporters(self) -> list[tuple[LogDestination, InMemoryLogRecordExporter]]:
+        """The in-memory exporters, for ``HydraLogger.memory_records``."""
+        return [
+            (out.destination, out.exporter.exporter)
+            for out in self._outputs.values()
+            if isinstance(out.exporter.exporter, InMemoryLogRecordExporter)
+        ]
+
+    def force_flush(self, timeout_millis: int) -> bool:
+        """Flush every processor; True when all finished in time."""
+        ok = True
+        for processor in [*self._extra_processors, *(o.processor for o in self._outputs.values())]:
+            try:
+                ok = processor.force_flush(timeout_millis) and ok
+            except Exception as exc:
+                track_error("flush", repr(exc))
+                ok = False
+        return ok
+
+    def shutdown(self) -> None:
+        """Shut every processor (and so every exporter) down once."""
+        for processor in [*self._extra_processors, *(o.processor for o in self._outputs.values())]:
+            try:
+                processor.shutdown()
+            except Exception as exc:
+                track_error("shutdown", repr(exc))
+
+    def _build_route(self, name: str, layer: LogLayer) -> LayerRoute:
+        resource = (
+            self._base_resource.merge(Resource(dict(layer.resource)))
+            if layer.resource
+            else self._base_resource
+        )
+        provider = LoggerProvider(resource=resource, shutdown_on_exit=False)
+        for processor in self._extra_processors:
+            provider.add_log_record_processor(SharedProcessorView(processor, 0))
+        destinations = layer.destinations or self._config.layer_for(DEFAULT_LAYER).destinations
+        threshold = parse_level(layer.level).stdlib
+        for destination in destinations:
+            output = self._output_for(destination)
+            min_severity = parse_level(destination.level).severity.value if destination.level else 0
+            provider.add_log_record_processor(SharedProcessorView(output.processor, min_severity))
+        otel_logger = provider.get_logger(self._logger_name, __version__)
+        return LayerRoute(name, threshold, layer.enabled, provider, otel_logger)
+
+    def _output_for(self, destination: LogDestination) -> _Output:
+        key = destination.model_dump_json()
+        output = self._outputs.get(key)
+        if output is None:
+            exporter = CountingExporter(create_exporter(destination, self._format_options))
+            output = _Output(destination, exporter, _processor_for(destination, exporter))
+            self._outputs[key] = output
+        return output
+
+
+def _processor_for(destination: LogDestination, exporter: LogRecordExporter) -> LogRecordProcessor:
+    if destination.type == "memory":
+        return SimpleLogRecordProcessor(exporter)
+    if destination.type == "otlp":
+        return BatchLogRecordProcessor(exporter)
+    return BatchLogRecordProcessor(exporter, schedule_delay_millis=_LOCAL_BATCH_DELAY_MS)
