@@ -1,0 +1,129 @@
+"""Telling cards, US SSNs and phone numbers apart inside one run of digits.
+
+The shared ``NUMBER`` pattern finds runs of 7+ digits joined by spaces, dots, dashes or
+parentheses. A run is first judged whole; when it fails (a card followed by its CVV, a
+date followed by a phone number) its prefixes and suffixes at group boundaries are
+judged, longest first. Only parts of 7 to 19 digits are tried and only runs of at most
+eight groups are split, so the work per run stays small and bounded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hydra_otel.data_protection._validators import (
+    card_valid,
+    date_like,
+    has_phone_context,
+    is_id_context,
+    is_unit_context,
+    phone_valid,
+    ssn_valid,
+)
+
+_DIGIT_GROUP = re.compile(r"\d+")
+_EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$")
+_SSN_SHAPE = re.compile(r"^(\d{3})([ \-])(\d{2})\2(\d{4})$")
+_NOT_DIGITS = str.maketrans("", "", " ().-+")
+_CARD_SEPARATORS = (" ", "-")
+_ID_LOOKBACK = 24
+_MAX_SPLIT_GROUPS = 8
+_MIN_DIGITS, _MAX_PART_DIGITS = 7, 19
+
+NumberMatch = tuple[int, int, str]
+"""(start, end, entity) of one confirmed number inside the scanned text."""
+
+
+def classify_number_run(
+    text: str, start: int, end: int, enabled: frozenset[str]
+) -> list[NumberMatch]:
+    """Return the cards, SSNs and phone numbers found in ``text[start:end]``."""
+    core_end = end
+    tail = text[max(start, end - 12) : end]
+    if "x" in tail or "#" in tail:
+        extension = _EXTENSION.search(text, start, end)
+        if extension is not None:
+            core_end = extension.start()
+    entity = _classify(text, start, core_end, enabled)
+    if entity is not None:
+        return [(start, end if entity == "phone" else core_end, entity)]
+    groups = [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text, start, core_end)]
+    if not 2 <= len(groups) <= _MAX_SPLIT_GROUPS:
+        return []
+    return _split(text, groups, enabled)
+
+
+def _split(text: str, groups: list[tuple[int, int]], enabled: frozenset[str]) -> list[NumberMatch]:
+    sizes = [e - s for s, e in groups]
+    total = sum(sizes)
+    prefix_digits = total
+    for last in range(len(groups) - 2, -1, -1):  # prefixes, longest first
+        prefix_digits -= sizes[last + 1]
+        if _MIN_DIGITS <= prefix_digits <= _MAX_PART_DIGITS:
+            entity = _classify(text, groups[0][0], groups[last][1], enabled)
+            if entity is not None:
+                found = [(groups[0][0], groups[last][1], entity)]
+                rest = groups[last + 1 :]
+                return found + (_split(text, rest, enabled) if len(rest) > 1 else [])
+    suffix_digits = total
+    for first in range(1, len(groups)):  # suffixes, longest first
+        suffix_digits -= sizes[first - 1]
+        if _MIN_DIGITS <= suffix_digits <= _MAX_PART_DIGITS:
+            entity = _classify(text, groups[first][0], groups[-1][1], enabled)
+            if entity is not None:
+                return [(groups[first][0], groups[-1][1], entity)]
+    return []
+
+
+def _classify(text: str, start: int, end: int, enabled: frozenset[str]) -> str | None:
+    if text[start] == "(" and ")" not in text[start:end]:
+        start += 1  # an opening parenthesis of the prose, not of an area code
+    candidate = text[start:end]
+    digits = candidate.translate(_NOT_DIGITS)
+    n = len(digits)
+    if n < _MIN_DIGITS or not digits.isdigit() or date_like(candidate):
+        return None
+    bare = n == len(candidate)
+    before = text[max(0, start - _ID_LOOKBACK) : start]
+    if bare and is_unit_context(text[end : end + 12]):
+        return None
+    if n == 9 and "us_ssn" in enabled:
+        shape = _SSN_SHAPE.match(candidate)
+        if shape is not None and ssn_valid(shape.group(1), shape.group(3), shape.group(4)):
+            return "us_ssn"
+    if (
+        12 <= n <= 19
+        and "credit_card" in enabled
+        and _card_shaped(candidate, bare)
+        and card_valid(digits)
+        and not (bare and is_id_context(before, strong=True))
+    ):
+        return "credit_card"
+    if "phone" in enabled and not (bare and is_id_context(before)):
+        context = n < 10 and has_phone_context(text[max(0, start - 40) : start])
+        return _phone(candidate, digits, bare, context)
+    return None
+
+
+def _card_shaped(candidate: str, bare: bool) -> bool:
+    """Cards are written bare, or in groups of four (Amex/Diners 4-6-5 and 4-6-4)."""
+    if bare:
+        return True
+    for separator in _CARD_SEPARATORS:
+        groups = candidate.split(separator)
+        if all(group.isdigit() for group in groups):
+            sizes = [len(group) for group in groups]
+            return sizes in ([4, 6, 5], [4, 6, 4]) or (
+                all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4
+            )
+    return False
+
+
+def _phone(candidate: str, digits: str, bare: bool, context: bool) -> str | None:
+    if "(0)" in candidate:
+        candidate = candidate.replace("(0)", "", 1)
+        digits = candidate.translate(_NOT_DIGITS)
+    groups = [len(group) for group in _DIGIT_GROUP.findall(candidate)]
+    if phone_valid(candidate, digits, bare, groups, context):
+        return "phone"
+    return None

@@ -1,0 +1,252 @@
+"""Validators that confirm a candidate match: checksums, number plans, decodable headers.
+
+A regular expression alone flags order ids as cards and version numbers as addresses;
+these checks are what keep the false-alarm rate low. Each takes the candidate text (and
+sometimes the text before it) and answers whether it really is the entity.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import re
+
+# Official IBAN lengths per country (ISO 13616 registry).
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+    "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24,
+    "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
+    "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27,
+    "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27,
+    "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28,
+    "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
+    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+
+_MAESTRO_12 = ("5018", "5020", "5038", "56", "57", "58", "6304", "6759", "6761", "6762",
+               "6763", "0604", "6390")  # fmt: skip
+
+
+def luhn_valid(digits: str) -> bool:
+    """Return True when ``digits`` passes the Luhn (mod 10) check."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index & 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def card_prefix_valid(digits: str) -> bool:
+    """Return True when the IIN prefix of ``digits`` belongs to a card scheme of that length."""
+    n = len(digits)
+    if n < 12 or n > 19:
+        return False
+    if n == 12:
+        return digits.startswith(_MAESTRO_12)
+    p2, p3, p4 = int(digits[:2]), int(digits[:3]), int(digits[:4])
+    if digits[0] == "4":
+        return n in (13, 16, 19)
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
+        return n == 16
+    if p2 in (34, 37):
+        return n == 15
+    if p4 in (2131, 1800):
+        return n == 15
+    if 300 <= p3 <= 305 or p2 in (36, 38, 39) or p4 == 3095:
+        return n >= 14
+    if p2 == 35 or p2 == 62 or p4 == 6011 or 644 <= p3 <= 649 or p2 == 65 or 2200 <= p4 <= 2204:
+        return n >= 16
+    return p2 == 50 or 56 <= p2 <= 69 or p4 == 604 or p2 in (81, 82)
+
+
+def card_valid(digits: str) -> bool:
+    """A payment card number: a known IIN prefix for its length, and the Luhn check."""
+    return card_prefix_valid(digits) and luhn_valid(digits)
+
+
+def iban_valid(compact: str) -> bool:
+    """An IBAN without spaces: known country, that country's length, and mod-97 == 1."""
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(char, 36)) for char in rearranged))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+def ssn_valid(area: str, group: str, serial: str) -> bool:
+    """US SSN rules: area not 000, 666 or 900-999; group not 00; serial not 0000."""
+    area_number = int(area)
+    return 0 < area_number < 900 and area_number != 666 and group != "00" and serial != "0000"
+
+
+_DATE_LIKE = re.compile(
+    r"^(?:(?:19|20)\d\d[\-./ ](?:0?[1-9]|1[0-2])[\-./ ](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])[\-./](?:0?[1-9]|1[0-2])[\-./](?:19|20)?\d\d)(?!\d)"
+)
+_STRONG_ID_WORDS = (
+    r"\bid|_id|ids|order|invoice|ref|txn|transaction|tracking|request|req|trace|span|build|job"
+    r"|seq|sequence|no\.|sku|ticket|batch|pr|issue|offset|epoch|ts|version|ver"
+)
+_ID_CONTEXT = re.compile(rf"(?i)(?:{_STRONG_ID_WORDS})[\s:=#\-\"']{{0,3}}$")
+_NUMBER_CONTEXT = re.compile(
+    rf"(?i)(?:{_STRONG_ID_WORDS}|num|count|bytes|size|ms|ns|us|pid|port)[\s:=#\-\"']{{0,3}}$"
+)
+_UNIT_AFTER = re.compile(
+    r"(?i)[ ]?(?:(?:bytes|[kmgt]i?b|b|ms|ns|us|s|secs?|seconds|rows|items|records|times|reqs"
+    r"|requests|ops|events|msgs|messages|entries|files|lines|tokens|users|points|px)\b|%)"
+)
+_PHONE_CONTEXT = re.compile(
+    r"(?i)(?:phone|tel|telephone|mobile|cell|fax|sms|call|called|calling|callback|dial|contact"
+    r"|whatsapp)"
+)
+
+
+def has_phone_context(before: str) -> bool:
+    """True when the text before a number talks about phones (call, tel, mobile …)."""
+    return _PHONE_CONTEXT.search(before) is not None
+
+
+def is_unit_context(after: str) -> bool:
+    """True when the text right after a bare number is a unit (``bytes``, ``ms``, ``rows``…)."""
+    return _UNIT_AFTER.match(after) is not None
+
+
+def is_id_context(before: str, *, strong: bool = False) -> bool:
+    """True when the text just before a bare number names it as an id, a size or a time.
+
+    ``strong`` only looks for id words (order, invoice, ref …), for numbers whose own
+    validator is strong (cards); otherwise counts, sizes, user and account numbers too.
+    """
+    pattern = _ID_CONTEXT if strong else _NUMBER_CONTEXT
+    return pattern.search(before) is not None
+
+
+def date_like(candidate: str) -> bool:
+    """True when ``candidate`` starts like a calendar date (2024-05-01, 01.05.2024 …)."""
+    return _DATE_LIKE.match(candidate) is not None
+
+
+_NANP_GROUPS = ([3, 3, 4], [3, 7])
+
+
+def _nanp_valid(digits: str) -> bool:
+    return len(digits) == 10 and digits[0] in "23456789" and digits[3] in "23456789"
+
+
+def phone_valid(
+    candidate: str, digits: str, bare: bool, groups: list[int], context: bool = False
+) -> bool:
+    """Decide whether a digit run is a phone number in a common national or E.164 form.
+
+    Args:
+        candidate: the run as written, extension removed, trunk ``(0)`` already dropped.
+        digits: its digits only.
+        bare: True when the run has no separators at all.
+        groups: the lengths of its digit groups, in order.
+        context: True when the surrounding words talk about phones; then short local
+            forms (``3664 8562``) are accepted too.
+    """
+    n = len(digits)
+    if candidate.startswith("+") or candidate.startswith("(+"):
+        return 8 <= n <= 15 and digits[0] != "0"
+    if digits.startswith("00"):
+        return not bare and 10 <= n <= 17 and digits[2] != "0"
+    if n == 10 and (groups in _NANP_GROUPS or candidate[:5].endswith(")")):
+        return True
+    if n == 10 and bare and _nanp_valid(digits):
+        return True
+    if n == 11 and digits[0] == "1":
+        return groups in ([1, 3, 3, 4], [1, 3, 7], [4, 3, 4]) or (bare and _nanp_valid(digits[1:]))
+    if digits[0] == "0" and digits[1] != "0" and 10 <= n <= 12:
+        if bare:
+            return n <= 11
+        return len(groups) <= 5 and groups[0] >= 2
+    return context and 7 <= n <= 9 and not bare and len(groups) <= 3 and min(groups) >= 2
+
+
+_VERSION_WORDS = ("version", "ver", "release", "build", "rev", "revision")
+
+
+def ipv4_valid(candidate: str, before: str) -> bool:
+    """An IPv4 address worth hiding: not loopback/unspecified/netmask, not a version."""
+    if candidate.startswith(("127.", "0.", "255.")):
+        return False
+    tail = before[-10:].lower()
+    return not (tail.endswith("v") or tail.rstrip(" =:").endswith(_VERSION_WORDS))
+
+
+def ipv6_valid(candidate: str) -> bool:
+    """A real IPv6 address (by :mod:`ipaddress`), not ``::``/``::1`` nor a clock time."""
+    address = candidate.split("%", 1)[0]
+    if "::" not in address and address.count(":") < 7:
+        return False
+    try:
+        parsed = ipaddress.IPv6Address(address)
+    except ValueError:
+        return False
+    return not (parsed.is_loopback or parsed.is_unspecified)
+
+
+def _b64decode(segment: str, urlsafe: bool) -> bytes | None:
+    padded = segment + "=" * (-len(segment) % 4)
+    try:
+        if urlsafe:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def jwt_valid(candidate: str) -> bool:
+    """A JWT/JWS: the first segment decodes (base64url) to a JSON object."""
+    raw = _b64decode(candidate.split(".", 1)[0], urlsafe=True)
+    if raw is None:
+        return False
+    try:
+        header = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(header, dict)
+
+
+def basic_credentials_valid(credential: str) -> bool:
+    """``Basic`` credentials: base64 of ``user:password``."""
+    raw = _b64decode(credential, urlsafe=False)
+    return raw is not None and b":" in raw
+
+
+def bearer_token_plausible(token: str) -> bool:
+    """A bearer token outside an Authorization header must look like one, not a word."""
+    if len(token) < 16:
+        return False
+    return (
+        any(char.isdigit() for char in token)
+        or any(char in "._-~+/=" for char in token)
+        or (not token.islower() and not token.isupper())
+    )
+
+
+def shannon_entropy_high(candidate: str) -> bool:
+    """Generic secret: mixed-case letters and digits, >= 4 bits of entropy per char."""
+    import math
+
+    if candidate.islower() or candidate.isupper() or not any(c.isdigit() for c in candidate):
+        return False
+    counts: dict[str, int] = {}
+    for char in candidate:
+        counts[char] = counts.get(char, 0) + 1
+    length = len(candidate)
+    entropy = -sum(c / length * math.log2(c / length) for c in counts.values())
+    return entropy >= 4.0
