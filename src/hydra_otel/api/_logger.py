@@ -21,7 +21,7 @@ from opentelemetry.sdk._logs import ReadableLogRecord
 from hydra_otel.api._attributes import to_attributes
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.api._metrics import LoggerMetrics
-from hydra_otel.api._pipeline import LoggerPipeline
+from hydra_otel.api._pipeline import LayerRoute, LoggerPipeline
 from hydra_otel.api._plugins import PluginChain
 from hydra_otel.config import (
     DEFAULT_LAYER,
@@ -160,7 +160,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
 
     def _emit(
         self,
-        route: Any,
+        route: LayerRoute,
         level: Level,
         layer: str,
         text: str,
@@ -183,17 +183,23 @@ class HydraLogger(metaclass=MagicConfigAccess):
                 self._metrics.dropped("plugin_veto")
                 return
             text, attributes = event.message, event.attributes
-        route.otel_logger.emit(
-            LogRecord(
-                timestamp=timestamp,
-                severity_number=level.severity,
-                severity_text=level.name,
-                body=text,
-                attributes=attributes,
-                event_name=level.event_name,
-                exception=_exception_from(exc_info),
+        exception = _exception_from(exc_info)
+        if exception is None and route.records.within_limits(attributes):
+            route.records.emit(
+                timestamp, level.severity, level.name, text, attributes, level.event_name
             )
-        )
+        else:
+            route.otel_logger.emit(
+                LogRecord(
+                    timestamp=timestamp,
+                    severity_number=level.severity,
+                    severity_text=level.name,
+                    body=text,
+                    attributes=attributes,
+                    event_name=level.event_name,
+                    exception=exception,
+                )
+            )
         duration = time.perf_counter_ns() - start
         self._metrics.emitted(layer, duration)
         if event is not None:

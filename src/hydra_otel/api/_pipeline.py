@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from opentelemetry.sdk._logs import (
+    Logger,
     LoggerProvider,
     LogRecordProcessor,
     ReadableLogRecord,
@@ -26,6 +27,7 @@ from opentelemetry.sdk._logs.export import (
 )
 from opentelemetry.sdk.resources import Resource
 
+from hydra_otel.api._record_factory import RecordFactory
 from hydra_otel.config import DEFAULT_LAYER, LogDestination, LoggingConfig, LogLayer, parse_level
 from hydra_otel.core import track_error
 from hydra_otel.destinations import create_exporter
@@ -96,7 +98,8 @@ class LayerRoute:
     threshold: int
     enabled: bool
     provider: LoggerProvider
-    otel_logger: object = field(repr=False)
+    otel_logger: Logger = field(repr=False)
+    records: RecordFactory = field(repr=False)
 
 
 class LoggerPipeline:
@@ -167,16 +170,20 @@ class LoggerPipeline:
             else self._base_resource
         )
         provider = LoggerProvider(resource=resource, shutdown_on_exit=False)
-        for processor in self._extra_processors:
-            provider.add_log_record_processor(SharedProcessorView(processor, 0))
+        views = [SharedProcessorView(processor, 0) for processor in self._extra_processors]
         destinations = layer.destinations or self._config.layer_for(DEFAULT_LAYER).destinations
-        threshold = parse_level(layer.level).stdlib
         for destination in destinations:
             output = self._output_for(destination)
             min_severity = parse_level(destination.level).severity.value if destination.level else 0
-            provider.add_log_record_processor(SharedProcessorView(output.processor, min_severity))
+            views.append(SharedProcessorView(output.processor, min_severity))
+        for view in views:
+            provider.add_log_record_processor(view)
         otel_logger = provider.get_logger(self._logger_name, __version__)
-        return LayerRoute(name, threshold, layer.enabled, provider, otel_logger)
+        assert isinstance(otel_logger, Logger)
+        threshold = parse_level(layer.level).stdlib
+        return LayerRoute(
+            name, threshold, layer.enabled, provider, otel_logger, RecordFactory(otel_logger, views)
+        )
 
     def _output_for(self, destination: LogDestination) -> _Output:
         key = destination.model_dump_json()
