@@ -63,7 +63,7 @@ def configure(**overrides: Any) -> None:
                 "global providers can be installed only once per process"
             )
         installed = install_telemetry(options, installed_by="configure")
-        _active.append(installed)
+        _active[:] = [installed]
         bridged = _instrument_bridge(options)
         _dump_if_requested(installed, bridged, options.level)
 
@@ -110,7 +110,7 @@ def start_from_distro(configurator_arguments: dict[str, Any]) -> None:
         installed = install_telemetry(
             options, installed_by="distro", configurator_arguments=configurator_arguments
         )
-        _active.append(installed)
+        _active[:] = [installed]
         _dump_if_requested(installed, _bridge_wanted(options), None)
 
 
