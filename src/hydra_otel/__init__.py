@@ -6,12 +6,14 @@ Three ways in: ``opentelemetry-instrument --distro hydra python app.py``;
 
 from hydra_otel.api import AsyncHydraLogger, HydraLogger, create_logger
 from hydra_otel.core import get_error_stats, track_error
+from hydra_otel.data_protection import PII_PATTERNS
 from hydra_otel.distro import CLOUD_PROVIDER_PATTERNS, FRAMEWORK_PATTERNS, configure, shutdown
 from hydra_otel.version import __version__
 
 __all__ = [
     "CLOUD_PROVIDER_PATTERNS",
     "FRAMEWORK_PATTERNS",
+    "PII_PATTERNS",
     "AsyncHydraLogger",
     "HydraLogger",
     "__version__",
