@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from hydra_otel.plugins import (
     list_plugins,
     register_plugin,
 )
+from hydra_otel.plugins import _registry as plugin_registry
 
 
 @register_plugin("layer_counter")
@@ -118,3 +120,31 @@ def test_registry_errors_are_clear() -> None:
             log.add_plugin("layer_counter")
         with pytest.raises(PluginError, match="instance"):
             log.add_plugin("junk", object())  # type: ignore[arg-type]
+
+
+def test_plugins_are_discovered_from_entry_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "acme_hydra_plugin.py").write_text(
+        "from hydra_otel.plugins import AnalyticsPlugin\n"
+        "class AcmeCounter(AnalyticsPlugin):\n"
+        "    def __init__(self):\n"
+        "        self.count = 0\n"
+        "    def process_event(self, event):\n"
+        "        self.count += 1\n"
+    )
+    dist_info = tmp_path / "acme_hydra_plugin-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: acme-hydra-plugin\nVersion: 1.0\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "[hydra_otel.plugins]\nacme_counter = acme_hydra_plugin:AcmeCounter\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(plugin_registry, "_discovered", False)
+    assert "acme_counter" in list_plugins()
+    with memory_logger() as log:
+        plugin = log.add_plugin("acme_counter")
+        log.info("APP", "counted")
+        assert plugin.count == 1  # type: ignore[attr-defined]
