@@ -68,7 +68,7 @@ class _Values:
         self.rng = random.Random(seed)
         self.fake = Faker("en_US")
         self.fake.seed_instance(seed)
-        self.locales = {loc: Faker(loc) for loc in {*PHONE_LOCALES, *IBAN_LOCALES}}
+        self.locales = {loc: Faker(loc) for loc in sorted({*PHONE_LOCALES, *IBAN_LOCALES})}
         for index, faker in enumerate(self.locales.values()):
             faker.seed_instance(seed + index + 1)
 

@@ -14,15 +14,25 @@ from hydra_otel.data_protection._options import (
 from hydra_otel.data_protection._patterns import PII_PATTERNS
 from hydra_otel.data_protection._report import RedactionReport, RedactionStats
 from hydra_otel.data_protection._sanitizer import DataSanitizer
+from hydra_otel.data_protection._security import (
+    DEFAULT_MULTILINE_KEYS,
+    NeutralizedText,
+    SecurityFinding,
+    SecurityValidator,
+)
 
 __all__ = [
     "DEFAULT_ENTITIES",
+    "DEFAULT_MULTILINE_KEYS",
     "OPTIONAL_ENTITIES",
     "PII_PATTERNS",
     "DataSanitizer",
+    "NeutralizedText",
     "RedactionOptions",
     "RedactionReport",
     "RedactionStats",
+    "SecurityFinding",
+    "SecurityValidator",
     "SensitiveKeyRules",
     "key_words",
 ]

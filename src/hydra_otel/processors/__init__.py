@@ -1,5 +1,11 @@
-"""Log record processors."""
+"""OpenTelemetry processors shipped by hydra-otel (each works in a plain SDK provider)."""
 
-from hydra_otel.export._processor import FallbackExportProcessor
+from hydra_otel.processors._redaction import RedactionProcessor
+from hydra_otel.processors._security import SecurityValidationProcessor
+from hydra_otel.processors._span_redaction import RedactionSpanProcessor
 
-__all__ = ["FallbackExportProcessor"]
+__all__ = [
+    "RedactionProcessor",
+    "RedactionSpanProcessor",
+    "SecurityValidationProcessor",
+]
