@@ -1,9 +1,10 @@
 """HydraBridgeHandler: the ``logging.Handler`` on the root logger that feeds OpenTelemetry.
 
-It is built for the hot path: one OTel Logger per stdlib logger name is cached in a
-plain dict, the handler lock stdlib takes around ``emit`` is skipped (the OTel
-pipeline is thread-safe), and a record is translated once, straight into
-``Logger.emit`` keywords.
+It is built for the hot path: one emitter per stdlib logger name is cached in a plain
+dict, the handler lock stdlib takes around ``emit`` is skipped (the OTel pipeline is
+thread-safe), a record is translated once into valid attribute values, and
+:class:`~hydra_otel_instrumentation_logging._direct_emit.DirectEmitter` hands it to the
+SDK's processors without a second validation pass.
 
 It changes nothing the application sees: it sits at NOTSET so stdlib's ``found a
 handler`` logic is unaffected by its own threshold, and when it is the only handler a
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from opentelemetry._logs import Logger, LoggerProvider, NoOpLogger
+from opentelemetry._logs import LoggerProvider, NoOpLogger
 
 from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import (
@@ -25,6 +26,7 @@ from hydra_otel.core._diagnostics import (
     in_pipeline,
     leave_pipeline,
 )
+from hydra_otel_instrumentation_logging._direct_emit import DirectEmitter
 from hydra_otel_instrumentation_logging._translation import (
     SEVERITY_BY_LEVEL,
     record_attributes,
@@ -83,35 +85,33 @@ class HydraBridgeHandler(logging.Handler):
         if len(root_handlers) == 1 and root_handlers[0] is self:
             _hand_to_last_resort(record)
 
-    def _emit_to(self, logger: Logger, record: logging.LogRecord) -> None:
+    def _emit_to(self, emitter: DirectEmitter, record: logging.LogRecord) -> None:
         token = enter_pipeline()
         try:
             levelno = record.levelno
-            logger.emit(
-                timestamp=int(record.created * 1e9),
-                severity_number=SEVERITY_BY_LEVEL[levelno]
-                if 0 <= levelno < _LEVEL_COUNT
-                else severity_of(levelno),
-                severity_text=record.levelname,
-                body=record_body(record),
-                attributes=record_attributes(record),
+            emitter.emit(
+                int(record.created * 1e9),
+                SEVERITY_BY_LEVEL[levelno] if 0 <= levelno < _LEVEL_COUNT else severity_of(levelno),
+                record.levelname,
+                record_body(record),
+                record_attributes(record),
             )
         except Exception as exc:  # the application's logging call must never fail
             track_error("logging_bridge", f"{record.name}: {type(exc).__name__}: {exc}")
         finally:
             leave_pipeline(token)
 
-    def _resolve_logger(self, name: str) -> Logger | None:
-        logger: Logger | None = None
+    def _resolve_logger(self, name: str) -> DirectEmitter | None:
+        emitter: DirectEmitter | None = None
         if not is_skipped_logger(name):
             try:
                 resolved = self.logger_provider.get_logger(name)
             except Exception as exc:  # a broken provider drops records, it does not raise
                 track_error("logging_bridge", f"get_logger({name!r}): {exc}")
                 return None
-            logger = None if isinstance(resolved, NoOpLogger) else resolved
-        self._loggers[name] = logger
-        return logger
+            emitter = None if isinstance(resolved, NoOpLogger) else DirectEmitter(resolved)
+        self._loggers[name] = emitter
+        return emitter
 
     def flush(self) -> None:
         """Nothing buffered here; the LoggerProvider's processors own delivery."""

@@ -1,0 +1,102 @@
+"""Emitting into an SDK Logger's processors without re-validating attributes the bridge built.
+
+``Logger.emit`` copies every record's attributes into ``BoundedAttributes``, checking
+each value again; the bridge only ever builds valid values (scalars, scalar sequences,
+flat string maps, text), so for a record inside the attribute limits that copy changes
+nothing and costs about half of the SDK's per-record time. :class:`DirectEmitter` builds
+the same ``ReadWriteLogRecord`` the SDK would and hands it to the logger's processors,
+keeping what ``Logger.emit`` does besides the copy: the logger configurator's
+enabled flag, the SDK's own log-count metric, the current resource (it changes after a
+fork). Records that would hit a limit take ``Logger.emit`` itself, so limits and dropped
+counts stay exactly the SDK's. Any other ``Logger`` (a proxy, another SDK) is used
+through its public ``emit``.
+"""
+
+from __future__ import annotations
+
+from time import time_ns
+from typing import Any
+
+from opentelemetry._logs import Logger, LogRecord, SeverityNumber
+from opentelemetry.context import get_current
+from opentelemetry.sdk._logs import Logger as SdkLogger
+from opentelemetry.sdk._logs import ReadWriteLogRecord
+from opentelemetry.trace import get_current_span
+
+_SDK_LOGGER_FIELDS = (
+    "_resource",
+    "_multi_log_record_processor",
+    "_instrumentation_scope",
+    "_logger_metrics",
+    "_logger_config",
+    "_log_record_limits",
+)
+
+
+class DirectEmitter:
+    """Emits bridge records for one OpenTelemetry Logger, straight into SDK processors when it can."""
+
+    __slots__ = ("_direct", "_logger", "_max_count", "_max_length")
+
+    def __init__(self, logger: Logger) -> None:
+        self._logger = logger
+        self._direct = isinstance(logger, SdkLogger) and all(
+            hasattr(logger, field) for field in _SDK_LOGGER_FIELDS
+        )
+        limits = getattr(logger, "_log_record_limits", None)
+        self._max_count: int | None = getattr(limits, "max_log_record_attributes", None)
+        self._max_length: int | None = getattr(limits, "max_log_record_attribute_length", None)
+
+    def emit(
+        self,
+        timestamp: int,
+        severity_number: SeverityNumber,
+        severity_text: str,
+        body: str,
+        attributes: dict[str, Any],
+    ) -> None:
+        """Emit one record, as ``Logger.emit`` with these keywords would."""
+        if not self._direct or not self._within_limits(attributes):
+            self._logger.emit(
+                timestamp=timestamp,
+                severity_number=severity_number,
+                severity_text=severity_text,
+                body=body,
+                attributes=attributes,
+            )
+            return
+        logger: Any = self._logger
+        if not logger._logger_config.is_enabled:
+            return
+        context = get_current()
+        span_context = get_current_span(context).get_span_context()
+        record = LogRecord.__new__(LogRecord)
+        record.timestamp = timestamp
+        record.observed_timestamp = time_ns()
+        record.context = context
+        record.trace_id = span_context.trace_id
+        record.span_id = span_context.span_id
+        record.trace_flags = span_context.trace_flags
+        record.severity_text = severity_text
+        record.severity_number = severity_number
+        record.body = body
+        record.attributes = attributes
+        record.event_name = None
+        record.exception = None
+        writable = ReadWriteLogRecord.__new__(ReadWriteLogRecord)
+        writable.log_record = record
+        writable.resource = logger._resource
+        writable.instrumentation_scope = logger._instrumentation_scope
+        writable.limits = logger._log_record_limits
+        logger._logger_metrics.emit_log()
+        logger._multi_log_record_processor.on_emit(writable)
+
+    def _within_limits(self, attributes: dict[str, Any]) -> bool:
+        if self._max_count is not None and len(attributes) > self._max_count:
+            return False
+        if self._max_length is None:
+            return True
+        return not any(
+            isinstance(value, str) and len(value) > self._max_length
+            for value in attributes.values()
+        )
