@@ -30,6 +30,8 @@ class Attempt:
     rejected: int = 0
     latency: float = 0.0
     message: str = ""
+    answered: bool = False
+    """The server itself answered (an HTTP status, a definite gRPC status): it is alive."""
 
 
 class ExporterCall:
@@ -60,7 +62,7 @@ class ExporterCall:
             return Attempt(False, latency=_since(started), message=repr(error))
         success = result == LogRecordExportResult.SUCCESS
         message = "" if success else f"{type(self.exporter).__name__}.export returned {result}"
-        return Attempt(success, latency=_since(started), message=message)
+        return Attempt(success, latency=_since(started), message=message, answered=success)
 
     def send_payload(self, payload: bytes) -> Attempt:
         """Export a spooled OTLP request once: as bytes when possible, else decoded."""
@@ -86,6 +88,15 @@ def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
+_UNANSWERED_GRPC = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED", "UNKNOWN"})
+
+
+def _answered(status: str) -> bool:
+    if status.startswith("HTTP ") or status == "OK":
+        return True
+    return status.isupper() and status not in _UNANSWERED_GRPC
+
+
 def _from_outcome(outcome: Any, started: float) -> Attempt:
     success = bool(getattr(outcome, "success", False))
     return Attempt(
@@ -95,4 +106,5 @@ def _from_outcome(outcome: Any, started: float) -> Attempt:
         rejected=int(getattr(outcome, "rejected_log_records", 0) or 0),
         latency=_since(started),
         message=str(getattr(outcome, "error_message", "")),
+        answered=success or _answered(str(getattr(outcome, "status", ""))),
     )

@@ -17,6 +17,7 @@ from typing import Any
 from opentelemetry.sdk._logs import ReadableLogRecord
 
 from hydra_otel.export._batch import DONE, MEMORY, SPOOLED, SPOOLING, Batch, MemoryRing
+from hydra_otel.export._redelivery import Delivered
 from hydra_otel.export._spool import AppendResult, SpooledBatch
 
 Entry = tuple[ReadableLogRecord, int]
@@ -43,7 +44,10 @@ class Ledger:
         "queue_records",
         "queue_since",
         "recovered",
+        "redelivered",
         "replayed",
+        "resend",
+        "resend_records",
         "ring",
         "spooled",
     )
@@ -63,6 +67,9 @@ class Ledger:
         """``time.monotonic()`` when the queue last went from empty to non-empty."""
         self.replayed = self.recovered = self.inherited_spooled = self.inherited_dropped = 0
         self.dropped: Counter[str] = Counter()
+        self.resend: deque[tuple[Delivered, int]] = deque()
+        """Acknowledged batches to send again (see :mod:`._redelivery`); outside the invariant."""
+        self.resend_records = self.redelivered = 0
 
     # -- the queue -------------------------------------------------------------------
 
@@ -249,6 +256,47 @@ class Ledger:
                 batches.append(batch)
             return batches
 
+    # -- redelivery ------------------------------------------------------------------
+
+    def push_resend(self, items: list[tuple[Delivered, int]]) -> None:
+        """Queue acknowledged batches to be sent again."""
+        with self.lock:
+            self.resend.extend(items)
+            self.resend_records += sum(n for _, n in items)
+
+    def pop_resend(self) -> tuple[Delivered, int] | None:
+        """Take the oldest batch waiting to be sent again."""
+        with self.lock:
+            if not self.resend:
+                return None
+            item = self.resend.popleft()
+            self.resend_records -= item[1]
+            return item
+
+    def return_resend(self, item: tuple[Delivered, int]) -> None:
+        """Put back a batch whose resend failed."""
+        with self.lock:
+            self.resend.appendleft(item)
+            self.resend_records += item[1]
+
+    def finish_resend(self, records: int) -> None:
+        """Count records sent again."""
+        with self.lock:
+            self.redelivered += records
+
+    def drain_resend(self) -> list[tuple[Delivered, int]]:
+        """Take everything waiting to be sent again (to spool it at shutdown)."""
+        with self.lock:
+            items = list(self.resend)
+            self.resend.clear()
+            self.resend_records = 0
+            return items
+
+    def book_extra_spooled(self, records: int) -> None:
+        """Count records spooled outside this run's invariant (resends kept for the next run)."""
+        with self.lock:
+            self.inherited_spooled += records
+
     # -- views -----------------------------------------------------------------------
 
     def memory_batches(self) -> list[Batch]:
@@ -283,6 +331,8 @@ class Ledger:
                 "recovered": self.recovered,
                 "inherited_spooled": self.inherited_spooled,
                 "inherited_dropped": self.inherited_dropped,
+                "redelivered": self.redelivered,
+                "redeliver_pending": self.resend_records,
                 "conserved": self.emitted
                 == self.exported + queued + self.spooled + sum(dropped.values()),
             }

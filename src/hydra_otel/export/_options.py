@@ -60,6 +60,12 @@ class FallbackExportOptions:
     unhealthy and new batches go to the spool instead of waiting behind it."""
     latency_limit: float = 2.0
     """An export p99 latency above this many seconds marks the collector unhealthy."""
+    redeliver_window: float = 0.05
+    """Seconds of acknowledged batches resent when the collector then stops answering,
+    because it may have died before forwarding them (see :mod:`._redelivery`); set it
+    to the collector's batch timeout plus its export latency, 0 to disable."""
+    redeliver_max_records: int = 4096
+    """Most records kept for redelivery."""
     trip_failures: int = 2
     """Consecutive failed attempts that mark the collector unhealthy."""
     recover_successes: int = 2

@@ -131,6 +131,24 @@ class Persister:
         elif step == "remove":
             spool.remove(row_id)
 
+    def persist_extra(self, item: Batch | bytes, records: int) -> bool:
+        """Spool records that this run already counted (resends) as if inherited."""
+        spool = self.open()
+        if spool is None:
+            return False
+        try:
+            payload = item if isinstance(item, bytes) else self._codec.encode(item.records)
+            result = spool.append(payload, records, inherited=True)
+        except SpoolError as error:
+            self.failed(error)
+            return False
+        except Exception as error:  # an unencodable batch
+            track_error("spool_encode", repr(error))
+            return False
+        if result.row_id is not None:
+            self._ledger.book_extra_spooled(records)
+        return result.row_id is not None
+
     def _fall_back(self, batch: Batch) -> None:
         if not self._ledger.abort_spool(batch):
             self._ledger.push_ring(batch)

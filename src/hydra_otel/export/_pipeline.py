@@ -90,6 +90,8 @@ class Pipeline:
             return
         self.restarts += 1
         track_error("export_thread_died", "an export thread died; restarting it")
+        if not self._threads[1].is_alive():
+            self.sender.abandon_inflight()
         targets = [
             (self.intake.run, "hydra-export-intake"),
             (self.sender.run, "hydra-export-sender"),
@@ -232,6 +234,8 @@ class Pipeline:
             if not self.persister.persist(batch):
                 self.ledger.drain_ring()  # a failed persist may have put it in the ring
                 self.ledger.write_off(batch, "shutdown")
+        for item, records in self.ledger.drain_resend():
+            self.persister.persist_extra(item, records)
 
     def abandon(self) -> None:
         """In a forked child: stop using everything inherited, touching no file."""

@@ -21,6 +21,7 @@ from hydra_otel.export._health import Backoff, ExportHealth
 from hydra_otel.export._ledger import Ledger
 from hydra_otel.export._options import FallbackExportOptions
 from hydra_otel.export._persist import Persister
+from hydra_otel.export._redelivery import Delivered, RedeliveryWindow
 from hydra_otel.export._spool import SpooledBatch, SpoolError
 
 MAX_ROW_FAILURES = 5
@@ -47,6 +48,7 @@ class Sender:
         self._health = health
         self._options = options
         self._backoff = Backoff(options)
+        self._window = RedeliveryWindow(options.redeliver_window, options.redeliver_max_records)
         self.stop = threading.Event()
         """Set to end the loop; also cuts every backoff wait short."""
         self.resume_at = 0.0
@@ -120,9 +122,18 @@ class Sender:
                 break
         success = attempt is not None and attempt.success
         rejected = attempt.rejected if attempt is not None else 0
+        if success:
+            self._window.delivered(batch, len(batch), time.monotonic())
         self._after_live(batch, self._ledger.finish_live(batch, success, rejected))
         if attempt is not None and not success:
             self._schedule_probe(attempt)
+
+    def abandon_inflight(self) -> None:
+        """Treat the batch a dead sender thread was exporting as failed (spool it)."""
+        with self._ledger.lock:
+            batch = self._ledger.inflight
+        if batch is not None:
+            self._after_live(batch, self._ledger.finish_live(batch, False, 0))
 
     def request_probe(self) -> None:
         """Probe the collector now rather than at the next backoff interval."""
@@ -162,8 +173,12 @@ class Sender:
         if attempt.success:
             self._probe_failures = 0
             self._next_probe = 0.0
-        else:
-            track_error("export_failed", attempt.message or "the exporter reported FAILURE")
+            return attempt
+        track_error("export_failed", attempt.message or "the exporter reported FAILURE")
+        if not attempt.answered:  # the collector may have died with acknowledged records
+            suspects = self._window.suspects()
+            if suspects:
+                self._ledger.push_resend(suspects)
         return attempt
 
     def _resume_reached(self, wait: bool) -> bool:
@@ -190,6 +205,10 @@ class Sender:
         now = time.monotonic()
         if now < self.resume_at or (not self._health.healthy and now < self._next_probe):
             return False
+        resend = self._ledger.pop_resend()
+        if resend is not None:
+            self._resend(resend)
+            return True
         batch = self._ledger.pop_ring()
         if batch is not None:
             self._replay_ring_batch(batch)
@@ -200,9 +219,22 @@ class Sender:
         self._replay_row(row)
         return True
 
+    def _resend(self, entry: tuple[Delivered, int]) -> None:
+        item, records = entry
+        if isinstance(item, bytes):
+            attempt = self._attempt(lambda: self._call.send_payload(item))
+        else:
+            attempt = self._attempt(lambda: self._call.send(item.records))
+        if attempt.success:
+            self._ledger.finish_resend(records)
+        else:
+            self._ledger.return_resend(entry)
+            self._schedule_probe(attempt)
+
     def _replay_ring_batch(self, batch: Batch) -> None:
         attempt = self._attempt(lambda: self._call.send(batch.records))
         if attempt.success:
+            self._window.delivered(batch, len(batch), time.monotonic())
             self._ledger.finish_ring_batch(batch, attempt.rejected)
         else:
             self._ledger.return_ring(batch)
@@ -224,6 +256,7 @@ class Sender:
         assert spool is not None
         attempt = self._attempt(lambda: self._call.send_payload(row.payload))
         if attempt.success:
+            self._window.delivered(row.payload, row.records, time.monotonic())
             self._ledger.finish_replay(row, attempt.rejected)
             spool.remove(row.row_id)
             return
