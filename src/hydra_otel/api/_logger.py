@@ -29,6 +29,7 @@ from hydra_otel.config import (
     LogDestination,
     LoggingConfig,
     coerce_config,
+    load_config_file,
     load_settings,
 )
 from hydra_otel.config import _levels as levels
@@ -54,8 +55,9 @@ class HydraLogger(metaclass=MagicConfigAccess):
     """A layered logger whose records are OpenTelemetry LogRecords.
 
     Args:
-        config: a LoggingConfig or an equivalent dict; None is the zero configuration
-            (console at HYDRA_LOG_LEVEL, plus OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+        config: a LoggingConfig or an equivalent dict. None takes the file named by
+            HYDRA_LOG_CONFIG, else the zero configuration (console at HYDRA_LOG_LEVEL,
+            plus OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
         date_format, time_format, logger_name_format, message_format: text-format
             overrides (else the config's, else the HYDRA_LOG_* variables).
         enable_security, enable_sanitization, redact_sensitive: override the config's
@@ -80,7 +82,12 @@ class HydraLogger(metaclass=MagicConfigAccess):
         name: str = "hydra",
     ) -> None:
         settings = load_settings()
-        resolved = coerce_config(config) if config is not None else zero_config(settings.log_level)
+        if config is not None:
+            resolved = coerce_config(config)
+        elif settings.log_config is not None:
+            resolved = load_config_file(settings.log_config)
+        else:
+            resolved = zero_config(settings.log_level)
         overrides = {
             "date_format": date_format,
             "time_format": time_format,

@@ -1,5 +1,6 @@
 """Configuration: the LoggingConfig models and the HYDRA_* settings."""
 
+from hydra_otel.config._files import load_config_file
 from hydra_otel.config._levels import Level, parse_level
 from hydra_otel.config._models import (
     DEFAULT_LAYER,
@@ -18,6 +19,7 @@ __all__ = [
     "LogLayer",
     "LoggingConfig",
     "coerce_config",
+    "load_config_file",
     "load_settings",
     "parse_level",
 ]

@@ -36,4 +36,6 @@ def write_settings_table(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     before, rest = text.split(TABLE_START, 1)
     _, after = rest.split(TABLE_END, 1)
-    path.write_text(f"{before}{TABLE_START}\n{settings_table()}\n{TABLE_END}{after}", encoding="utf-8")
+    path.write_text(
+        f"{before}{TABLE_START}\n{settings_table()}\n{TABLE_END}{after}", encoding="utf-8"
+    )

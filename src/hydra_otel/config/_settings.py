@@ -43,7 +43,7 @@ class HydraSettings(BaseSettings):
     color_mode: Literal["auto", "always", "never"] = "auto"
     """Colour on the console: ``auto`` only on a TTY (NO_COLOR and FORCE_COLOR are honoured)."""
     log_config: Path | None = None
-    """Path of a JSON or TOML file holding a LoggingConfig for the distro and ``configure()``."""
+    """Path of a JSON or TOML file holding the LoggingConfig that ``HydraLogger()`` uses when given none."""
     log_config_dump: bool = False
     """Print the effective configuration at start-up, with headers, tokens and keys masked."""
     bridge_level: str = "NOTSET"
