@@ -1,0 +1,116 @@
+"""One scenario in a process of its own: ``python -m benchmarks.throughput._child SPEC_JSON``.
+
+The spec names the scenario and how to drive it; the child writes its findings as
+JSON to ``spec["result"]``. Times are ``time.monotonic()``, which on Linux is one
+system-wide clock, so the parent can compare them with the receiver's arrival times.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.throughput._scenarios import SCENARIOS, Context, Sink
+from benchmarks.throughput._workload import percentile_us, produce_for, produce_paced
+
+
+def current_rss_bytes() -> int:
+    """Resident set size of this process now (Linux ``/proc/self/statm``)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize()
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident set size of this process image so far.
+
+    ``VmHWM`` of ``/proc/self/status``, not ``getrusage().ru_maxrss``: Linux carries
+    ``ru_maxrss`` over ``fork`` + ``exec``, so a child's value starts at its parent's
+    peak and would hide a small logger behind the harness's own footprint.
+    ``ru_maxrss`` is the fallback where ``/proc`` is missing.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _throughput(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, Any]:
+    produced = produce_for(sink.emit, spec["seconds"])
+    sink.close()
+    closed = time.monotonic()
+    return {
+        "emitted": produced.emitted,
+        "started": produced.started,
+        "produced": produced.finished,
+        "closed": closed,
+        "delivered_lines": _count_lines(sink.file) if sink.file is not None else None,
+        "p50_us": percentile_us(produced.latencies_ns, 0.50),
+        "p99_us": percentile_us(produced.latencies_ns, 0.99),
+        "p999_us": percentile_us(produced.latencies_ns, 0.999),
+        "samples": len(produced.latencies_ns),
+        "rss_ready": rss_ready,
+        "peak_rss": peak_rss_bytes(),
+        "metrics": sink.metrics(),
+    }
+
+
+def _outage(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, Any]:
+    timeline: list[dict[str, Any]] = []
+
+    def on_second(now: float, emitted: int) -> None:
+        timeline.append({"t": now, "emitted": emitted, "metrics": sink.metrics()})
+
+    phases = [(name, float(end)) for name, end in spec["phases"]]
+    produced = produce_paced(sink.emit, spec["rate"], phases, on_second)
+    sink.close()
+    closed = time.monotonic()
+    return {
+        "emitted": produced.emitted,
+        "started": produced.started,
+        "produced": produced.finished,
+        "closed": closed,
+        "emitted_by_phase": produced.emitted_by_phase,
+        "latency_by_phase": {
+            name: {
+                "p50_us": percentile_us(samples, 0.50),
+                "p99_us": percentile_us(samples, 0.99),
+                "max_us": max(samples, default=0) / 1000,
+            }
+            for name, samples in produced.latencies_ns.items()
+        },
+        "rss_ready": rss_ready,
+        "peak_rss": peak_rss_bytes(),
+        "timeline": timeline,
+        "metrics": sink.metrics(),
+    }
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    context = Context(spec["endpoint"], Path(spec["workdir"]))
+    sink = SCENARIOS[spec["scenario"]].setup(context)
+    rss_ready = current_rss_bytes()
+    run = _outage if spec.get("phases") else _throughput
+    result = run(sink, spec, rss_ready)
+    Path(spec["result"]).write_text(json.dumps(result, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

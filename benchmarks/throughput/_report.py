@@ -1,0 +1,217 @@
+"""The throughput results page (markdown table) and chart (PNG)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from benchmarks.throughput._runner import ScenarioResult
+
+_PACKAGES = (
+    "hydra-otel",
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-otlp-proto-http",
+    "protobuf",
+    "rotel",
+    "hydra-logger",
+    "loguru",
+    "structlog",
+)
+
+
+def _package_versions() -> str:
+    found = []
+    for name in _PACKAGES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def environment_lines() -> list[str]:
+    """Machine, load, Python and package versions, date, and the command line."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load} "
+        "(1/5/15 min, at the end of the run)",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.release()}",
+        f"- packages: {_package_versions()}",
+        f"- command: `python -m benchmarks.throughput {' '.join(sys.argv[1:])}`".replace("  ", " "),
+    ]
+
+
+def median_run(runs: Sequence[ScenarioResult]) -> ScenarioResult:
+    """The round with the median records/s."""
+    ordered = sorted(runs, key=lambda r: r.records_per_second)
+    return ordered[len(ordered) // 2]
+
+
+def _ratio(value: float, reference: ScenarioResult | None) -> str:
+    if reference is None or reference.records_per_second <= 0:
+        return "n/a"
+    return f"{value / reference.records_per_second:.2f}x"
+
+
+def table(
+    results: Sequence[ScenarioResult], all_runs: Sequence[Sequence[ScenarioResult]]
+) -> list[str]:
+    """Markdown rows, one per scenario (its median round)."""
+    by_key = {r.key: r for r in results}
+    stock, stdlib = by_key.get("a"), by_key.get("b")
+    rows = [
+        "| scenario | records/s end to end | ÷ (a) | ÷ (b) | caller p50 µs | caller p99 µs "
+        "| caller p99.9 µs | peak RSS MiB | RSS growth MiB | emitted | delivered "
+        "| delivered/emitted | lost, all rounds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result, runs in zip(results, all_runs, strict=True):
+        rate = result.records_per_second
+        lost = sum(max(0, r.emitted - r.delivered) for r in runs)
+        emitted_all = sum(r.emitted for r in runs)
+        rows.append(
+            f"| {result.label} | {rate:,.0f} | {_ratio(rate, stock)} | {_ratio(rate, stdlib)} "
+            f"| {result.p50_us:.1f} | {result.p99_us:.1f} | {result.p999_us:.1f} "
+            f"| {result.peak_rss_mb:.1f} | {result.rss_growth_mb:.1f} "
+            f"| {result.emitted:,} | {result.delivered:,} "
+            f"| {result.delivered / result.emitted:.4f} | {lost:,} of {emitted_all:,} |"
+        )
+    return rows
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def targets(results: Sequence[ScenarioResult]) -> list[str]:
+    """The issue's targets, checked against this run's ratios."""
+    by_key = {r.key: r for r in results}
+    a, b, d, e = (by_key.get(k) for k in ("a", "b", "d", "e"))
+    lines: list[str] = []
+    if a and d:
+        ratio = d.records_per_second / a.records_per_second
+        lines.append(f"- (d) ≥ 6x (a) (aim 10x): {ratio:.2f}x — {_verdict(ratio >= 6)}")
+    if b and d:
+        ratio = d.records_per_second / b.records_per_second
+        lines.append(f"- (d) ≥ 0.8x (b) (aim 1.5x): {ratio:.2f}x — {_verdict(ratio >= 0.8)}")
+    if a and e:
+        ratio = e.records_per_second / a.records_per_second
+        lines.append(f"- (e) ≥ 4x (a): {ratio:.2f}x — {_verdict(ratio >= 4)}")
+    if b and d:
+        lines.append(
+            f"- caller p99 of (d) ≤ that of (b): {d.p99_us:.1f} µs vs {b.p99_us:.1f} µs — "
+            f"{_verdict(d.p99_us <= b.p99_us)}"
+        )
+    for result in results:
+        if result.delivered != result.emitted:
+            lines.append(
+                f"- {result.label}: {result.emitted - result.delivered:,} of {result.emitted:,} "
+                "records not delivered in the median round"
+            )
+    return lines
+
+
+def _hydra_metrics_lines(results: Sequence[ScenarioResult]) -> list[str]:
+    lines = []
+    for result in results:
+        performance = result.metrics.get("performance")
+        if not performance:
+            continue
+        keep = {
+            key: value
+            for key, value in performance.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        }
+        lines.append(f"- {result.label}: `{keep}`")
+        if "queue" in result.metrics:
+            lines.append(f"  - queue: `{result.metrics['queue']}`")
+    return lines
+
+
+def write_markdown(
+    path: Path,
+    results: Sequence[ScenarioResult],
+    all_runs: Sequence[Sequence[ScenarioResult]],
+    seconds: float,
+) -> None:
+    """Write the results page."""
+    rounds = len(all_runs[0]) if all_runs else 0
+    lines = [
+        "# Logging throughput end to end: stock OpenTelemetry, stdlib, hydra-logger, Hydra, loguru, structlog",
+        "",
+        "Produced by `python -m benchmarks.throughput` (see `benchmarks/throughput/`).",
+        "",
+        *environment_lines(),
+        "",
+        "## How it is measured",
+        "",
+        f"Every scenario runs in a fresh child process of its own and logs as fast as it can for "
+        f"{seconds:g} s on one thread, {rounds} round(s) per scenario with the order alternating; "
+        "the table shows each scenario's median round (by records/s).",
+        "Each call is one INFO record `user <id> logged in` with three attributes "
+        "(`user.id`, `http.route`, `bench.seq` — a counter).",
+        "- OTLP scenarios send over OTLP/HTTP (protobuf) to a real rotel collector, which "
+        "forwards over gRPC to a receiver counting every record (rotel and the receiver share "
+        "one separate process, and the machine's CPUs with the producer). *Delivered* is what "
+        "the receiver counted; the time runs from the first call to the arrival of the last record.",
+        "- File scenarios write a temp file; *delivered* is the number of lines in it after "
+        "the logger was closed; the time runs from the first call to the end of close().",
+        "- Caller latency: every 8th call is timed with `time.perf_counter_ns` (same for all scenarios). "
+        "Peak RSS is the child process's high-water mark (`VmHWM`, imports included; its `ru_maxrss` would include the parent's, which Linux carries over fork+exec); RSS growth is peak RSS "
+        "minus RSS once the logger was set up.",
+        "- Formats: stdlib `%(asctime)s %(levelname)s [%(name)s] %(message)s`; hydra-logger "
+        "plain-text (no attributes); loguru its default format; structlog JSON with level and ISO "
+        "time (attributes included); Hydra and OTel send every attribute over OTLP.",
+        "- The machine is shared (2 CPUs, other work running): absolute figures are noisy; "
+        "ratios within one run are what to read.",
+        "",
+        "## Results",
+        "",
+        *table(results, all_runs),
+        "",
+        "![records/s and caller p99 per scenario](throughput.png)",
+        "",
+        "## Targets (issue #3), as ratios in this run",
+        "",
+        *targets(results),
+        "",
+    ]
+    hydra = _hydra_metrics_lines(results)
+    if hydra:
+        lines += ["## Hydra's own counters after close (median round)", "", *hydra, ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_chart(path: Path, results: Sequence[ScenarioResult]) -> None:
+    """Two panels: records/s per scenario, caller p99 per scenario."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [r.label.replace(" → ", "\n→ ", 1) for r in results]
+    colors = ["tab:blue" if r.key in ("d", "e") else "tab:gray" for r in results]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(15, 6))
+    bars = left.barh(labels, [r.records_per_second for r in results], color=colors)
+    left.bar_label(bars, fmt="{:,.0f}", fontsize=8, padding=2)
+    left.set_xlabel("records/s delivered end to end (higher is better)")
+    left.invert_yaxis()
+    bars = right.barh(labels, [r.p99_us for r in results], color=colors)
+    right.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
+    right.set_xlabel("caller p99 latency per log call, µs (lower is better)")
+    right.invert_yaxis()
+    right.set_yticklabels([])
+    for axis in (left, right):
+        axis.tick_params(axis="y", labelsize=8)
+        axis.margins(x=0.15)
+    figure.suptitle("Logging throughput, one run, each scenario in its own process", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
