@@ -63,8 +63,8 @@ def _table(args: argparse.Namespace) -> None:
 
 
 def _outage(args: argparse.Namespace) -> None:
-    from benchmarks.throughput._outage import OutagePlan, run_outage, write_outage_chart
-    from benchmarks.throughput._outage_report import write_outage_markdown
+    from benchmarks.throughput._outage import OutagePlan, run_outage
+    from benchmarks.throughput._outage_report import write_outage_chart, write_outage_markdown
 
     plan = OutagePlan(args.rate, args.before_seconds, args.outage_seconds, args.after_seconds)
     run = run_outage(plan)

@@ -1,7 +1,8 @@
 """One scenario in a process of its own: ``python -m benchmarks.throughput._child SPEC_JSON``.
 
 The spec names the scenario and how to drive it; the child writes its findings as
-JSON to ``spec["result"]``. Times are ``time.monotonic()``, which on Linux is one
+JSON to ``spec["result"]``. A paced (outage) child touches ``workdir/ready`` once its
+logger is set up and then reads its phase schedule from stdin. Times are ``time.monotonic()``, which on Linux is one
 system-wide clock, so the parent can compare them with the receiver's arrival times.
 """
 
@@ -77,7 +78,10 @@ def _outage(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, Any]:
     def on_second(now: float, emitted: int) -> None:
         timeline.append({"t": now, "emitted": emitted, "metrics": sink.metrics()})
 
-    phases = [(name, float(end)) for name, end in spec["phases"]]
+    (Path(spec["workdir"]) / "ready").touch()
+    schedule = json.loads(sys.stdin.readline())  # the parent's timetable, once we are ready
+    time.sleep(max(0.0, schedule["start"] - time.monotonic()))
+    phases = [(name, float(end)) for name, end in schedule["phases"]]
     produced = produce_paced(sink.emit, spec["rate"], phases, on_second)
     sink.close()
     closed = time.monotonic()
@@ -107,7 +111,7 @@ def main() -> None:
     context = Context(spec["endpoint"], Path(spec["workdir"]))
     sink = SCENARIOS[spec["scenario"]].setup(context)
     rss_ready = current_rss_bytes()
-    run = _outage if spec.get("phases") else _throughput
+    run = _outage if spec.get("paced") else _throughput
     result = run(sink, spec, rss_ready)
     Path(spec["result"]).write_text(json.dumps(result, default=str), encoding="utf-8")
 

@@ -74,13 +74,15 @@ def child_environment(spool_dir: Path) -> dict[str, str]:
     return environment
 
 
-def start_child(spec: dict[str, Any], workdir: Path) -> subprocess.Popen[bytes]:
+def start_child(
+    spec: dict[str, Any], workdir: Path, stdin: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
     """Start ``benchmarks.throughput._child`` for ``spec`` (stdout/stderr to files in workdir)."""
     return subprocess.Popen(
         [sys.executable, "-m", "benchmarks.throughput._child", json.dumps(spec)],
         cwd=REPO_ROOT,
         env=child_environment(workdir / "spool"),
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         stdout=(workdir / "stdout.txt").open("wb"),
         stderr=(workdir / "stderr.txt").open("wb"),
     )
