@@ -78,7 +78,9 @@ def adopt_leftovers(spool: SqliteSpool) -> AdoptionReport:
             report.errors.append(str(error))
             lock.release()
             break
-        except sqlite3.DatabaseError as error:
+        except sqlite3.OperationalError as error:  # locked, busy, I/O: try again later
+            report.errors.append(f"leftover spool {path} not readable now: {error}")
+        except sqlite3.DatabaseError as error:  # not a database: corrupt
             finished = _set_aside(path, error, report)
         if finished:
             remove_spool_files(path)

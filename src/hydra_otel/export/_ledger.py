@@ -152,12 +152,14 @@ class Ledger:
         with self.lock:
             self.inherited_spooled += records - evicted_inherited
             self.inherited_dropped += evicted_inherited + refused
-            self.spooled -= evicted
-            self.dropped["spool_full"] += evicted
+            if evicted:
+                self.spooled -= evicted
+                self.dropped["spool_full"] += evicted
 
     def _book_evictions(self, result: AppendResult) -> None:
-        self.spooled -= result.evicted_records
-        self.dropped["spool_full"] += result.evicted_records
+        if result.evicted_records:
+            self.spooled -= result.evicted_records
+            self.dropped["spool_full"] += result.evicted_records
         self.inherited_spooled -= result.evicted_inherited
         self.inherited_dropped += result.evicted_inherited
 
@@ -316,7 +318,7 @@ class Ledger:
         """A consistent snapshot of every counter."""
         with self.lock:
             queued = self.queue_records + self.memory_records
-            dropped = dict(self.dropped)
+            dropped = {reason: n for reason, n in self.dropped.items() if n}
             return {
                 "emitted": self.emitted,
                 "exported": self.exported,
