@@ -47,6 +47,8 @@ def classify_number_run(
     entity = _classify(text, start, core_end, enabled)
     if entity is not None:
         return [(start, end if entity == "phone" else core_end, entity)]
+    if core_end == end and text[start:end].isdigit():
+        return []  # one bare group: nothing to split
     groups = [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text, start, core_end)]
     if not 2 <= len(groups) <= _MAX_SPLIT_GROUPS:
         return []
@@ -79,13 +81,15 @@ def _classify(text: str, start: int, end: int, enabled: frozenset[str]) -> str |
     if text[start] == "(" and ")" not in text[start:end]:
         start += 1  # an opening parenthesis of the prose, not of an area code
     candidate = text[start:end]
+    if candidate.isdigit():
+        entity = _classify_bare(candidate, enabled)
+        if entity is None or is_unit_context(text[end : end + 12]):
+            return None
+        before = text[max(0, start - _ID_LOOKBACK) : start]
+        return None if is_id_context(before, strong=entity == "credit_card") else entity
     digits = candidate.translate(_NOT_DIGITS)
     n = len(digits)
     if n < _MIN_DIGITS or not digits.isdigit() or date_like(candidate):
-        return None
-    bare = n == len(candidate)
-    before = text[max(0, start - _ID_LOOKBACK) : start]
-    if bare and is_unit_context(text[end : end + 12]):
         return None
     if n == 9 and "us_ssn" in enabled:
         shape = _SSN_SHAPE.match(candidate)
@@ -94,21 +98,30 @@ def _classify(text: str, start: int, end: int, enabled: frozenset[str]) -> str |
     if (
         12 <= n <= 19
         and "credit_card" in enabled
-        and _card_shaped(candidate, bare)
+        and _card_shaped(candidate)
         and card_valid(digits)
-        and not (bare and is_id_context(before, strong=True))
     ):
         return "credit_card"
-    if "phone" in enabled and not (bare and is_id_context(before)):
+    if "phone" in enabled:
         context = n < 10 and has_phone_context(text[max(0, start - 40) : start])
-        return _phone(candidate, digits, bare, context)
+        return _phone(candidate, digits, False, context)
     return None
 
 
-def _card_shaped(candidate: str, bare: bool) -> bool:
-    """Cards are written bare, or in groups of four (Amex/Diners 4-6-5 and 4-6-4)."""
-    if bare:
-        return True
+def _classify_bare(digits: str, enabled: frozenset[str]) -> str | None:
+    """An unseparated run: a card (IIN + Luhn) or a phone (NANP, E.164 digits, trunk 0)."""
+    n = len(digits)
+    if n < _MIN_DIGITS:
+        return None
+    if 12 <= n <= 19 and "credit_card" in enabled and card_valid(digits):
+        return "credit_card"
+    if "phone" in enabled and phone_valid(digits, digits, True, [n]):
+        return "phone"
+    return None
+
+
+def _card_shaped(candidate: str) -> bool:
+    """Separated cards come in groups of four (Amex/Diners 4-6-5 and 4-6-4)."""
     for separator in _CARD_SEPARATORS:
         groups = candidate.split(separator)
         if all(group.isdigit() for group in groups):

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from hydra_otel.data_protection._key_rules import SensitiveKeyRules
-from hydra_otel.data_protection._options import RedactionOptions
+from hydra_otel.data_protection._options import OPTIONAL_ENTITIES, RedactionOptions
 from hydra_otel.data_protection._patterns import REDACTION_TOKEN
 from hydra_otel.data_protection._report import RedactionReport
 from hydra_otel.data_protection._scanner import TextScanner
@@ -28,6 +28,11 @@ _CLEAN_CACHE_SIZE = 4096
 _SECRET = "secret"
 _DEPTH = "depth_limit"
 _TOKEN = re.compile(REDACTION_TOKEN)
+_HEX_ID_CHARS = "0123456789abcdef-"
+_ISO_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
+    r"(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?"
+)
 _SENSITIVE = SensitiveKeyRules.SENSITIVE
 _IGNORED = SensitiveKeyRules.IGNORED
 
@@ -44,7 +49,7 @@ class DataSanitizer:
     """
 
     __slots__ = ("_clean", "_dry_run", "_dry_twin", "_json_cap", "_keys", "_max_depth",
-                 "_options", "_render", "_scanner")  # fmt: skip
+                 "_options", "_render", "_scanner", "_shape_skip")  # fmt: skip
 
     def __init__(self, options: RedactionOptions | None = None) -> None:
         self._options = options = options if options is not None else RedactionOptions()
@@ -59,6 +64,11 @@ class DataSanitizer:
         self._json_cap = options.max_json_size
         self._max_depth = options.max_depth
         self._clean: dict[str, None] = {}
+        # Lower-case hex ids (trace/span ids, hashes, UUIDs) and ISO timestamps hold no
+        # default entity; user patterns and optional entities might match them.
+        self._shape_skip = not options.extra_patterns and not (
+            options.enabled_entities & OPTIONAL_ENTITIES
+        )
         self._dry_twin: DataSanitizer | None = None
 
     @property
@@ -100,28 +110,102 @@ class DataSanitizer:
         self, attributes: MutableMapping[str, Any], report: RedactionReport
     ) -> None:
         """Redact a mutable attribute mapping in place; affected keys go to ``report.keys``."""
+        self.redact_record(None, attributes, report)
+
+    def redact_record(
+        self, body: Any, attributes: MutableMapping[str, Any] | None, report: RedactionReport
+    ) -> Any:
+        """Redact a record's attributes in place and return its (possibly new) body.
+
+        All plain strings of the record — the body and attribute values — are scanned
+        in one pass over their concatenation, which costs far less than one pass each.
+        Keys whose values were redacted go to ``report.keys``; ``report.body`` is set
+        when the body was.
+        """
+        keys: list[str | None] = []
+        texts: list[str] = []
+        new_body = body
+        if body is not None:
+            before = report.found
+            if type(body) is str and self._needs_scan(body):
+                keys.append(None)
+                texts.append(body)
+            else:
+                new_body = self._value(body, report, 0)
+            report.body = report.found != before
+        if attributes:
+            self._attributes(attributes, report, keys, texts)
+        if texts:
+            for key, text, spans in zip(keys, texts, self._scanner.scan_many(texts), strict=True):
+                new = self._apply(text, spans, report)
+                if key is None:
+                    new_body = new
+                    report.body = report.body or bool(spans)
+                elif spans:
+                    if new is not text:
+                        attributes[key] = new  # type: ignore[index]
+                    report.keys.add(key)
+        return new_body
+
+    def _attributes(
+        self,
+        attributes: MutableMapping[str, Any],
+        report: RedactionReport,
+        keys: list[str | None],
+        texts: list[str],
+    ) -> None:
         copy = getattr(attributes, "copy", None)
         snapshot: Mapping[str, Any] = copy() if copy is not None else dict(attributes)
         verdict = self._keys.verdict
         for key, value in snapshot.items():
             kind = type(value)
-            scalar = kind is int or kind is float or kind is bool or value is None
-            if scalar and (kind is bool or value is None or verdict(key) != _SENSITIVE):
-                continue
-            judged = verdict(key)
+            if kind is str:
+                judged = verdict(key)
+                if judged == 0 and self._needs_scan(value):
+                    keys.append(key)
+                    texts.append(value)
+                    continue
+            elif kind is int or kind is float or kind is bool or value is None:
+                if kind is bool or value is None or verdict(key) != _SENSITIVE:
+                    continue
+                judged = _SENSITIVE
+            else:
+                judged = verdict(key)
             if judged == _IGNORED:
                 continue
             before = report.found
-            if judged == _SENSITIVE:
-                new = self._secret(value, report)
-            elif kind is str:
-                new = self._text(value, report)
-            else:
-                new = self._value(value, report, 1)
+            new = (
+                self._secret(value, report)
+                if judged == _SENSITIVE
+                else self._value(value, report, 1)
+            )
             if new is not value:
                 attributes[key] = new
             if report.found != before:
                 report.keys.add(key)
+
+    def _needs_scan(self, text: str) -> bool:
+        """True for a plain string that must go through the scanner (not JSON, not
+        known clean, not too short, not an id or timestamp)."""
+        if len(text) < _SHORTEST_FINDING or text in self._clean:
+            return False
+        first = text[0]
+        if (first == "{" or first == "[" or first.isspace()) and len(text) <= self._json_cap:
+            return False
+        return not (self._shape_skip and _identifier_or_timestamp(text))
+
+    def _apply(self, text: str, spans: list[tuple[int, int, str]], report: RedactionReport) -> str:
+        if not spans:
+            if len(text) <= _CLEAN_CACHE_MAX_LEN:
+                if len(self._clean) >= _CLEAN_CACHE_SIZE:
+                    self._clean.clear()
+                self._clean[text] = None
+            return text
+        for span in spans:
+            report.add(span[2])
+        if self._dry_run:
+            return text
+        return self._replace(text, spans)
 
     # -- walking ----------------------------------------------------------------------
 
@@ -184,23 +268,14 @@ class DataSanitizer:
     def _text(self, text: str, report: RedactionReport) -> str:
         if len(text) < _SHORTEST_FINDING or text in self._clean:
             return text
+        if self._shape_skip and _identifier_or_timestamp(text):
+            return text
         first = text[0]
         if (first == "{" or first == "[" or first.isspace()) and len(text) <= self._json_cap:
             redacted = self._json_text(text, report)
             if redacted is not None:
                 return redacted
-        spans = self._scanner.scan(text)
-        if not spans:
-            if len(text) <= _CLEAN_CACHE_MAX_LEN:
-                if len(self._clean) >= _CLEAN_CACHE_SIZE:
-                    self._clean.clear()
-                self._clean[text] = None
-            return text
-        for span in spans:
-            report.add(span[2])
-        if self._dry_run:
-            return text
-        return self._replace(text, spans)
+        return self._apply(text, self._scanner.scan(text), report)
 
     def _json_text(self, text: str, report: RedactionReport) -> str | None:
         stripped = text.lstrip()
@@ -227,3 +302,11 @@ class DataSanitizer:
             position = end
         pieces.append(text[position:])
         return "".join(pieces)
+
+
+def _identifier_or_timestamp(text: str) -> bool:
+    """True for a lower-case hex id (with a letter, not opening with 7 digits — a card
+    could), or an ISO date/timestamp: shapes no default detector can match."""
+    if not text.strip(_HEX_ID_CHARS):
+        return not text[:7].isdigit() and not text.replace("-", "").isdigit()
+    return text[4:5] == "-" and _ISO_TIMESTAMP.fullmatch(text) is not None

@@ -14,6 +14,7 @@ earlier rule naming the result, which makes the outcome independent of detector 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 
 from hydra_otel.data_protection import _patterns as P
@@ -33,18 +34,33 @@ from hydra_otel.data_protection._validators import (
 Span = tuple[int, int, str]
 """(start, end, entity) of one redaction inside a string."""
 
+SEGMENT_BREAK = "\n" * 8
+"""Joins the strings of one record for a single scan. Every pattern stops at a line
+break and context look-arounds stay within 8 characters of non-space, so nothing found
+spans two strings (a private key without END stops at the break as well)."""
+_BREAK_LENGTH = len(SEGMENT_BREAK)
+
 _CLASSES = bytes(
     ord("0") if 48 <= b <= 57 else ord("A") if 65 <= b <= 90 else ord("a") if 97 <= b <= 122 else b
     for b in range(256)
 )
-_NUMBER_GLUE = b" ().-+"
-_AWS_PREFIXES = (b"AKIA", b"ASIA", b"ABIA", b"ACCA", b"AGPA", b"AIDA", b"AIPA", b"ANPA",
-                 b"ANVA", b"APKA", b"AROA", b"ASCA")  # fmt: skip
-_SECRET_STEMS = (b"pass", b"pwd", b"secret", b"token", b"key", b"auth", b"cookie", b"credential",
-                 b"cvv", b"cvc")  # fmt: skip
 _NUMBER_WINDOW_AFTER = 16
 
-_NUMBER_FINDER = re.compile(r"[0-9][0-9 ().\-]{6,}")
+_NUMBER_FINDER = re.compile(
+    r"[0-9](?=[0-9 ().\-]{6})"  # a digit starting a run long enough to matter,
+    r"(?<![\w.\-/#@$][0-9])(?<![0-9]:[0-9])"  # not inside a word, id or clock time,
+    r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[T ][0-9]{2}:|[^0-9 ().\-]|$))"
+    r"[0-9 ().\-]{6,}"  # and not a plain date
+)
+# Hints run on the text mapped to character classes (digits -> 0, A-Z -> A, a-z -> a) or
+# on its raw or lower-cased bytes; literal-led patterns are what CPython's regex engine
+# searches fastest. Each is a necessary condition of the detectors it guards.
+_IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+_TOKEN_HINT = re.compile(
+    rb"eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|ghp_|gho_|ghu_|ghs_"
+    rb"|ghr_|github_pat_|xox|xapp-|sk_live_|sk_test_|rk_live_|rk_test_|AIza|-----BEGIN"
+)
+_SECRET_HINT = re.compile(rb"pass|pwd|secret|token|key|auth|cookie|credential|cvv|cvc|bearer|basic")
 _NUMBER = re.compile(P.NUMBER)
 _EMAIL = re.compile(P.EMAIL)
 _IBAN = re.compile(P.IBAN)
@@ -65,6 +81,10 @@ _SECRET_STEM = re.compile(
     r"(?i)passw|passphrase|passcode|pwd|secret|token|api[_\-]?key|authoriz|cookie|credential"
     r"|private[_\-]?key|cvv|cvc"
 )
+_SECRET_STEM_ASCII = re.compile(
+    rb"passw|passphrase|passcode|pwd|secret|token|apikey|api_key|api-key|authoriz|cookie"
+    rb"|credential|privatekey|private_key|private-key|cvv|cvc"
+)
 _REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
 _OPTIONAL = {"uuid": re.compile(P.UUID), "date": re.compile(P.DATE),
              "high_entropy": re.compile(P.HIGH_ENTROPY)}  # fmt: skip
@@ -81,7 +101,7 @@ class TextScanner:
         allow: a pattern; a match whose whole text it matches is left alone.
     """
 
-    __slots__ = ("_allow", "_enabled", "_extra", "_key_rules", "_numbers", "_rank")
+    __slots__ = ("_allow", "_enabled", "_extra", "_key_rules", "_numbers", "_optional", "_rank")
 
     def __init__(
         self,
@@ -92,6 +112,7 @@ class TextScanner:
     ) -> None:
         self._enabled = enabled
         self._numbers = enabled & {"credit_card", "us_ssn", "phone"}
+        self._optional = bool(enabled & set(_OPTIONAL))
         self._key_rules = key_rules
         self._extra = dict(extra_patterns or {})
         self._allow = allow
@@ -103,18 +124,55 @@ class TextScanner:
         """The combined allow-list pattern (``None`` when the list is empty)."""
         return self._allow
 
+    def scan_many(self, texts: list[str]) -> list[list[Span]]:
+        """Scan several strings in one pass over their concatenation; spans per string."""
+        if len(texts) == 1:
+            return [self.scan(texts[0])]
+        joined = SEGMENT_BREAK.join(texts)
+        result: list[list[Span]] = [[] for _ in texts]
+        spans = self.scan(joined)
+        if not spans:
+            return result
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + _BREAK_LENGTH
+        for start, end, entity in spans:
+            index = bisect_right(starts, start) - 1
+            base = starts[index]
+            limit = len(texts[index])
+            if start - base < limit:
+                result[index].append((start - base, min(end - base, limit), entity))
+        return result
+
     def scan(self, text: str) -> list[Span]:
         """Return the merged, sorted spans to redact in ``text`` (empty when clean)."""
         raw = text.encode("utf-8", "surrogatepass")
         classes = raw.translate(_CLASSES)
+        enabled = self._enabled
         found: list[Span] = []
-        self._scan_structured(text, raw, classes, found)
-        self._scan_numbers(text, raw, classes, found)
-        self._scan_tokens(text, raw, classes, found)
-        self._scan_secrets(text, raw, found)
+        if _TOKEN_HINT.search(raw) is not None:
+            self._scan_tokens(text, raw, found)
+        if b"@" in raw:
+            self._scan_at(text, raw, found)
+        if b"AA00" in classes and "iban" in enabled:
+            _scan_iban(text, found)
+        if raw.count(b".") >= 3 and _IPV4_HINT.search(classes) is not None and "ipv4" in enabled:
+            _scan_ipv4(text, found)
+        if (b"::" in raw or raw.count(b":") >= 7) and "ipv6" in enabled:
+            found.extend((*m.span(), "ipv6") for m in _IPV6.finditer(text) if ipv6_valid(m.group()))
+        # What is found so far is blanked out (same length, so offsets hold) before the
+        # generic number and key=value passes, which would otherwise pick at its pieces.
+        rest = _blank_out(text, found) if found else text
+        rest_raw = raw if rest is text else rest.encode("utf-8", "surrogatepass")
+        if self._numbers:
+            self._scan_numbers(rest, rest_raw, found)
+        lowered = rest_raw.lower()
+        if _SECRET_HINT.search(lowered) is not None:
+            self._scan_secrets(rest, lowered, found)
         for entity, pattern in self._extra.items():
             found.extend((m.start(), m.end(), entity) for m in pattern.finditer(text) if m.end())
-        if "uuid" in self._enabled or "date" in self._enabled or "high_entropy" in self._enabled:
+        if self._optional:
             self._scan_optional(text, found)
         if not found:
             return found
@@ -122,28 +180,16 @@ class TextScanner:
 
     # -- families ---------------------------------------------------------------------
 
-    def _scan_structured(self, text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
-        enabled = self._enabled
-        if b"@" in raw:
-            if b"://" in raw and "url_password" in enabled:
-                found.extend((*m.span(1), "url_password") for m in _URL_PASSWORD.finditer(text))
-            if "email" in enabled:
-                for m in _EMAIL.finditer(text):
-                    if not _inside_url_userinfo(text, m.start()):
-                        found.append((m.start(), m.end(), "email"))
-        if b"AA00" in classes and "iban" in enabled:
-            _scan_iban(text, found)
-        if b"0.0" in classes and classes.count(b".") >= 3 and "ipv4" in enabled:
-            for m in _IPV4.finditer(text):
-                if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
-                    found.append((m.start(), m.end(), "ipv4"))
-        if b":" in raw and (b"::" in raw or raw.count(b":") >= 7) and "ipv6" in enabled:
-            found.extend((*m.span(), "ipv6") for m in _IPV6.finditer(text) if ipv6_valid(m.group()))
+    def _scan_at(self, text: str, raw: bytes, found: list[Span]) -> None:
+        if b"://" in raw and "url_password" in self._enabled:
+            found.extend((*m.span(1), "url_password") for m in _URL_PASSWORD.finditer(text))
+        if "email" in self._enabled:
+            for m in _EMAIL.finditer(text):
+                if not _inside_url_userinfo(text, m.start()):
+                    found.append((m.start(), m.end(), "email"))
 
-    def _scan_numbers(self, text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
+    def _scan_numbers(self, text: str, raw: bytes, found: list[Span]) -> None:
         numbers = self._numbers
-        if not numbers or b"0000000" not in classes.translate(None, _NUMBER_GLUE):
-            return
         if "us_ssn" in numbers:
             lowered = raw.lower()
             if b"ssn" in lowered or b"social" in lowered:
@@ -151,6 +197,17 @@ class TextScanner:
         searched_to = 0
         length = len(text)
         for candidate in _NUMBER_FINDER.finditer(text):
+            run = candidate.group().rstrip(" ().-")
+            if run.isdigit():
+                end = candidate.start() + len(run)
+                if (
+                    _plain_number_end(text, end)
+                    and text[candidate.start() - 1 : candidate.start()] not in "+("
+                ):
+                    # A bare run with clean edges is exactly what NUMBER would match.
+                    found.extend(classify_number_run(text, candidate.start(), end, numbers))
+                    searched_to = candidate.end()
+                    continue
             # A match starting inside the candidate ends inside it or in its extension, so
             # the window never cuts a real match; matches starting later belong to the
             # next candidate and are left to it.
@@ -163,15 +220,11 @@ class TextScanner:
                 searched_to = m.end()
             searched_to = max(searched_to, candidate.end())
 
-    def _scan_tokens(self, text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
+    def _scan_tokens(self, text: str, raw: bytes, found: list[Span]) -> None:
         enabled = self._enabled
         if b"eyJ" in raw and "jwt" in enabled:
             found.extend((*m.span(), "jwt") for m in _JWT.finditer(text) if jwt_valid(m.group()))
-        if (
-            b"AAAA" in classes
-            and "aws_access_key" in enabled
-            and any(prefix in raw for prefix in _AWS_PREFIXES)
-        ):
+        if "aws_access_key" in enabled:
             found.extend((*m.span(), "aws_access_key") for m in _AWS.finditer(text))
         if (b"gh" in raw or b"github_pat_" in raw) and "github_token" in enabled:
             found.extend((*m.span(), "github_token") for m in _GITHUB.finditer(text))
@@ -184,16 +237,22 @@ class TextScanner:
         if b"-----BEGIN" in raw and "private_key" in enabled:
             _scan_private_keys(text, found)
 
-    def _scan_secrets(self, text: str, raw: bytes, found: list[Span]) -> None:
-        lowered = raw.lower()
+    def _scan_secrets(self, text: str, lowered: bytes, found: list[Span]) -> None:
         if "authorization" in self._enabled and (b"bearer" in lowered or b"basic" in lowered):
             _scan_authorization(text, found)
-        if "secret" in self._enabled and any(stem in lowered for stem in _SECRET_STEMS):
-            self._scan_assignments(text, found)
+        if "secret" in self._enabled:
+            self._scan_assignments(text, lowered, found)
 
-    def _scan_assignments(self, text: str, found: list[Span]) -> None:
+    def _scan_assignments(self, text: str, lowered: bytes, found: list[Span]) -> None:
+        # Byte offsets equal character offsets for ASCII text, where the fast
+        # case-sensitive search over the lower-cased bytes can be used.
+        stems = (
+            _SECRET_STEM_ASCII.finditer(lowered)
+            if len(lowered) == len(text)
+            else _SECRET_STEM.finditer(text)
+        )
         resume = 0
-        for stem in _SECRET_STEM.finditer(text):
+        for stem in stems:
             if stem.start() < resume:
                 continue
             key_start = _key_start(text, stem.start())
@@ -237,6 +296,32 @@ class TextScanner:
         return merged
 
 
+def _blank_out(text: str, spans: list[Span]) -> str:
+    """``text`` with every span replaced by line breaks (which every pattern stops at)."""
+    pieces, position = [], 0
+    for start, end, _ in sorted(spans):
+        if start < position:
+            start = position
+        if end <= start:
+            continue
+        pieces.append(text[position:start])
+        pieces.append("\n" * (end - start))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _plain_number_end(text: str, end: int) -> bool:
+    """The digits end here and nothing glued to them makes them part of a bigger token."""
+    after = text[end : end + 2]
+    if not after:
+        return True
+    first = after[0]
+    if first.isalnum() or first in "_@$x#":
+        return False
+    return not (first in ".-" and after[1:].isdigit())
+
+
 def _inside_url_userinfo(text: str, start: int) -> bool:
     before = text[max(0, start - 300) : start]
     scheme = before.rfind("://")
@@ -244,6 +329,12 @@ def _inside_url_userinfo(text: str, start: int) -> bool:
         return False
     userinfo = before[scheme + 3 :]
     return not any(char in userinfo for char in " \t\r\n/@")
+
+
+def _scan_ipv4(text: str, found: list[Span]) -> None:
+    for m in _IPV4.finditer(text):
+        if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
+            found.append((m.start(), m.end(), "ipv4"))
 
 
 def _scan_iban(text: str, found: list[Span]) -> None:
@@ -270,9 +361,11 @@ def _scan_private_keys(text: str, found: list[Span]) -> None:
     for m in _PRIVATE_KEY.finditer(text):
         if m.start() < position:
             continue
-        end_marker = text.find("-----END", m.end())
+        segment_end = text.find(SEGMENT_BREAK, m.end())
+        segment_end = len(text) if segment_end < 0 else segment_end
+        end_marker = text.find("-----END", m.end(), segment_end)
         if end_marker < 0:
-            position = len(text)
+            position = segment_end
         else:
             closing = text.find("-----", end_marker + 8, end_marker + 80)
             position = closing + 5 if closing >= 0 else end_marker + 8

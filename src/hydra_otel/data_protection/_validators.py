@@ -95,18 +95,23 @@ _DATE_LIKE = re.compile(
     r"^(?:(?:19|20)\d\d[\-./ ](?:0?[1-9]|1[0-2])[\-./ ](?:0?[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|[12]\d|3[01])[\-./](?:0?[1-9]|1[0-2])[\-./](?:19|20)?\d\d)(?!\d)"
 )
-_STRONG_ID_WORDS = (
-    r"\bid|_id|ids|order|invoice|ref|txn|transaction|tracking|request|req|trace|span|build|job"
-    r"|seq|sequence|no\.|sku|ticket|batch|pr|issue|offset|epoch|ts|version|ver"
-)
-_ID_CONTEXT = re.compile(rf"(?i)(?:{_STRONG_ID_WORDS})[\s:=#\-\"']{{0,3}}$")
-_NUMBER_CONTEXT = re.compile(
-    rf"(?i)(?:{_STRONG_ID_WORDS}|num|count|bytes|size|ms|ns|us|pid|port)[\s:=#\-\"']{{0,3}}$"
-)
-_UNIT_AFTER = re.compile(
-    r"(?i)[ ]?(?:(?:bytes|[kmgt]i?b|b|ms|ns|us|s|secs?|seconds|rows|items|records|times|reqs"
-    r"|requests|ops|events|msgs|messages|entries|files|lines|tokens|users|points|px)\b|%)"
-)
+_STRONG_ID_WORDS: frozenset[str] = frozenset(
+    {"id", "ids", "order", "orders", "invoice", "ref", "txn", "transaction", "tracking",
+     "request", "req", "trace", "span", "build", "job", "seq", "sequence", "no", "nr", "sku",
+     "ticket", "batch", "pr", "issue", "offset", "epoch", "ts", "version", "ver"}
+)  # fmt: skip
+_NUMBER_WORDS: frozenset[str] = _STRONG_ID_WORDS | {
+    "num", "count", "bytes", "size", "ms", "ns", "us", "pid", "port",
+}  # fmt: skip
+_UNIT_WORDS: frozenset[str] = frozenset(
+    {"bytes", "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "ms", "ns", "us", "s",
+     "sec", "secs", "seconds", "rows", "items", "records", "times", "reqs", "requests", "ops",
+     "events", "msgs", "messages", "entries", "files", "lines", "tokens", "users", "points",
+     "px"}
+)  # fmt: skip
+_LETTERS_ONLY = str.maketrans(
+    {chr(c): " " for c in range(128) if not chr(c).isalpha()}
+)  # every ASCII non-letter becomes a space, so words split apart
 _PHONE_CONTEXT = re.compile(
     r"(?i)(?:phone|tel|telephone|mobile|cell|fax|sms|call|called|calling|callback|dial|contact"
     r"|whatsapp)"
@@ -119,18 +124,28 @@ def has_phone_context(before: str) -> bool:
 
 
 def is_unit_context(after: str) -> bool:
-    """True when the text right after a bare number is a unit (``bytes``, ``ms``, ``rows``…)."""
-    return _UNIT_AFTER.match(after) is not None
+    """True when the word right after a bare number is a unit (``bytes``, ``ms``, ``rows``…)."""
+    if after[:1] == "%" or after[:2] == " %":
+        return True
+    if after[:1] not in (" ", "") and not after[:1].isalpha():
+        return False
+    words = after[:10].translate(_LETTERS_ONLY).split(None, 1)
+    return bool(words) and words[0].lower() in _UNIT_WORDS
 
 
 def is_id_context(before: str, *, strong: bool = False) -> bool:
-    """True when the text just before a bare number names it as an id, a size or a time.
+    """True when the word just before a bare number names it as an id, a size or a time.
 
     ``strong`` only looks for id words (order, invoice, ref …), for numbers whose own
-    validator is strong (cards); otherwise counts, sizes, user and account numbers too.
+    validator is strong (cards); otherwise counts, sizes, ports and pids too.
     """
-    pattern = _ID_CONTEXT if strong else _NUMBER_CONTEXT
-    return pattern.search(before) is not None
+    tail = before[-14:]
+    if tail[-1:].isalpha():
+        return False  # glued to a word: not "word <number>"
+    words = tail.translate(_LETTERS_ONLY).rsplit(None, 1)
+    if not words or len(tail.rstrip(" \t:=#-\"'._")) < len(tail) - 4:
+        return False
+    return words[-1].lower() in (_STRONG_ID_WORDS if strong else _NUMBER_WORDS)
 
 
 def date_like(candidate: str) -> bool:

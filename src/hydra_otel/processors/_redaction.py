@@ -85,16 +85,11 @@ class RedactionProcessor(LogRecordProcessor):
         self._stats.record(report, time.perf_counter_ns() - started)
 
     def _redact(self, record: Any, report: RedactionReport) -> None:
-        sanitizer = self._sanitizer
         body = record.body
-        if body is not None:
-            redacted = sanitizer.redact(body, report)
-            if redacted is not body:
-                record.body = redacted
-            report.body = report.found > 0
         attributes = record.attributes
-        if attributes:
-            sanitizer.redact_attributes(attributes, report)
+        redacted = self._sanitizer.redact_record(body, attributes, report)
+        if redacted is not body:
+            record.body = redacted
         if report and attributes is not None:
             write_summary(attributes, report, self._summary, self._dry_run)
 
