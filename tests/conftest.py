@@ -20,6 +20,14 @@ def _isolate_global_logging_state() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _private_spool_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Give each test its own HYDRA_SPOOL_DIR, so no test replays another's leftovers."""
+    monkeypatch.setenv("HYDRA_SPOOL_DIR", str(tmp_path_factory.mktemp("spool")))
+
+
 @pytest.fixture
 def otlp_receiver() -> Iterator[OtlpReceiver]:
     """A running in-process OTLP backend (gRPC + HTTP) on free loopback ports."""

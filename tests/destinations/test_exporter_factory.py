@@ -7,13 +7,12 @@ import re
 import sys
 
 import pytest
-from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter as GrpcExporter
-from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter as HttpExporter
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
 
 from hydra_otel.config import LogDestination
 from hydra_otel.core import ConfigurationError, DestinationError
 from hydra_otel.destinations import ConsoleLogExporter, RotatingFileLogExporter, create_exporter
+from hydra_otel.export.otlp import FastOTLPGrpcLogExporter, FastOTLPLogExporter
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +92,7 @@ def test_memory_destination_keeps_records(format_options, logger_for):
     assert [r.log_record.body for r in exporter.get_finished_logs()] == ["kept"]
 
 
-def test_otlp_destination_uses_the_sdk_exporters(monkeypatch, format_options):
+def test_otlp_destination_uses_the_fast_exporters(monkeypatch, format_options):
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_PROTOCOL", raising=False)
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", raising=False)
     http = create_exporter({"type": "otlp", "endpoint": "http://127.0.0.1:9"}, format_options)
@@ -101,7 +100,8 @@ def test_otlp_destination_uses_the_sdk_exporters(monkeypatch, format_options):
         {"type": "otlp", "endpoint": "http://127.0.0.1:9", "protocol": "grpc"}, format_options
     )
     try:
-        assert isinstance(http, HttpExporter) and isinstance(grpc, GrpcExporter)
+        assert isinstance(http, FastOTLPLogExporter) and isinstance(grpc, FastOTLPGrpcLogExporter)
+        assert http.endpoint == "http://127.0.0.1:9/v1/logs"
     finally:
         http.shutdown()
         grpc.shutdown()

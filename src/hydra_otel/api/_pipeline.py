@@ -8,6 +8,7 @@ exporter and one processor (two rotating exporters on one file would corrupt it)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +20,6 @@ from opentelemetry.sdk._logs import (
     ReadWriteLogRecord,
 )
 from opentelemetry.sdk._logs.export import (
-    BatchLogRecordProcessor,
     InMemoryLogRecordExporter,
     LogRecordExporter,
     LogRecordExportResult,
@@ -31,11 +31,9 @@ from hydra_otel.api._record_factory import RecordFactory
 from hydra_otel.config import DEFAULT_LAYER, LogDestination, LoggingConfig, LogLayer, parse_level
 from hydra_otel.core import track_error
 from hydra_otel.destinations import create_exporter
+from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.formats import FormatOptions
 from hydra_otel.version import __version__
-
-_LOCAL_BATCH_DELAY_MS = 100
-
 
 @dataclass(slots=True)
 class CountingExporter(LogRecordExporter):
@@ -119,6 +117,7 @@ class LoggerPipeline:
         self._base_resource = base_resource
         self._format_options = format_options
         self._extra_processors = list(extra_processors)
+        self._service_name = str(base_resource.attributes.get("service.name", "unknown_service"))
         self._outputs: dict[str, _Output] = {}
         self._routes: dict[str, LayerRoute] = {}
         for name, layer in config.layers.items():
@@ -190,14 +189,36 @@ class LoggerPipeline:
         output = self._outputs.get(key)
         if output is None:
             exporter = CountingExporter(create_exporter(destination, self._format_options))
-            output = _Output(destination, exporter, _processor_for(destination, exporter))
+            processor = _processor_for(destination, exporter, self._service_name)
+            output = _Output(destination, exporter, processor)
             self._outputs[key] = output
         return output
 
 
-def _processor_for(destination: LogDestination, exporter: LogRecordExporter) -> LogRecordProcessor:
+def _processor_for(
+    destination: LogDestination, exporter: LogRecordExporter, service_name: str
+) -> LogRecordProcessor:
+    """The export processor of one destination; records never wait on its I/O.
+
+    OTLP gets the full fallback pipeline with its crash-safe spool, one spool per
+    service and endpoint so a next run replays leftovers to where they were going.
+    Console and file keep the same background batching and counted drops, without a
+    spool or record ids (a local stream has no duplicates to remove).
+    """
     if destination.type == "memory":
         return SimpleLogRecordProcessor(exporter)
+    options = FallbackExportOptions.from_settings()
     if destination.type == "otlp":
-        return BatchLogRecordProcessor(exporter)
-    return BatchLogRecordProcessor(exporter, schedule_delay_millis=_LOCAL_BATCH_DELAY_MS)
+        options = options.evolve(spool_name=_spool_name(service_name, destination))
+    else:
+        options = options.evolve(
+            spool_enabled=False, add_record_uid=False, publish_metrics=False
+        )
+    return FallbackExportProcessor(exporter, options=options)
+
+
+def _spool_name(service_name: str, destination: LogDestination) -> str:
+    target = f"{destination.endpoint or 'env'}|{destination.protocol or 'env'}"
+    digest = hashlib.sha1(target.encode(), usedforsecurity=False).hexdigest()[:8]
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in service_name)
+    return f"{safe}-{digest}"

@@ -1,7 +1,7 @@
-"""The ``otlp`` destination: the SDK's OTLPLogExporter, configured the OTEL_* way.
+"""The ``otlp`` destination: hydra's fast OTLP exporters, configured the OTEL_* way.
 
-Every value the destination leaves as None is *not passed*, so the SDK exporter
-applies OTEL_EXPORTER_OTLP_LOGS_* / OTEL_EXPORTER_OTLP_* exactly as it documents.
+Every value the destination leaves as None is *not passed*, so the exporter applies
+OTEL_EXPORTER_OTLP_LOGS_* / OTEL_EXPORTER_OTLP_* exactly as the SDK documents them.
 Values the destination sets win over the environment. The exporter modules are
 imported only when an OTLP destination is created (gRPC is slow to import).
 """
@@ -14,12 +14,9 @@ from urllib.parse import urlsplit
 
 from opentelemetry.sdk._logs.export import LogRecordExporter
 from opentelemetry.sdk.environment_variables import (
-    OTEL_EXPORTER_OTLP_HEADERS,
-    OTEL_EXPORTER_OTLP_LOGS_HEADERS,
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL,
     OTEL_EXPORTER_OTLP_PROTOCOL,
 )
-from opentelemetry.util.re import parse_env_headers
 
 from hydra_otel.config import LogDestination
 from hydra_otel.core import DestinationError
@@ -59,59 +56,27 @@ def http_logs_url(endpoint: str) -> str:
 
 
 def create_otlp_exporter(destination: LogDestination) -> LogRecordExporter:
-    """Return the SDK's OTLPLogExporter for ``destination`` (HTTP/protobuf or gRPC).
+    """Return hydra's fast OTLP exporter for ``destination`` (HTTP/protobuf or gRPC).
+
+    The exporters write the OTLP wire format directly (see ``hydra_otel.export.otlp``)
+    and read OTEL_EXPORTER_OTLP_(LOGS_)* with the SDK exporters' semantics; values the
+    destination sets win, and its headers are merged over the environment's.
 
     Raises:
         DestinationError: when the protocol is unsupported.
     """
+    kwargs: dict[str, Any] = {}
+    if destination.headers:
+        kwargs["headers"] = dict(destination.headers)
+    if destination.timeout is not None:
+        kwargs["timeout"] = destination.timeout
+    if destination.compression is not None:
+        kwargs["compression"] = destination.compression
     if resolve_otlp_protocol(destination.protocol) == "grpc":
-        return _grpc_exporter(destination)
-    return _http_exporter(destination)
+        from hydra_otel.export.otlp import FastOTLPGrpcLogExporter
 
+        return FastOTLPGrpcLogExporter(endpoint=destination.endpoint, **kwargs)
+    from hydra_otel.export.otlp import FastOTLPLogExporter
 
-def _http_exporter(destination: LogDestination) -> LogRecordExporter:
-    from opentelemetry.exporter.otlp.proto.http import Compression
-    from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-
-    kwargs: dict[str, Any] = {}
-    if destination.endpoint is not None:
-        kwargs["endpoint"] = http_logs_url(destination.endpoint)
-    if destination.headers:
-        kwargs["headers"] = dict(destination.headers)  # the SDK merges them over OTEL_* headers
-    if destination.timeout is not None:
-        kwargs["timeout"] = destination.timeout
-    if destination.compression is not None:
-        kwargs["compression"] = Compression(destination.compression)
-    return OTLPLogExporter(**kwargs)
-
-
-def _grpc_exporter(destination: LogDestination) -> LogRecordExporter:
-    import grpc
-    from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
-
-    kwargs: dict[str, Any] = {}
-    if destination.endpoint is not None:
-        kwargs["endpoint"] = destination.endpoint
-    if destination.headers:
-        kwargs["headers"] = _merged_grpc_headers(destination.headers)
-    if destination.timeout is not None:
-        kwargs["timeout"] = destination.timeout
-    if destination.compression is not None:
-        kwargs["compression"] = (
-            grpc.Compression.Gzip
-            if destination.compression == "gzip"
-            else grpc.Compression.NoCompression
-        )
-    return OTLPLogExporter(**kwargs)
-
-
-def _merged_grpc_headers(headers: dict[str, str]) -> dict[str, str]:
-    """The gRPC exporter replaces env headers when given some; merge them like HTTP does."""
-    env_value = os.environ.get(OTEL_EXPORTER_OTLP_LOGS_HEADERS) or os.environ.get(
-        OTEL_EXPORTER_OTLP_HEADERS, ""
-    )
-    merged = {
-        key.lower(): value for key, value in parse_env_headers(env_value, liberal=True).items()
-    }
-    merged.update({key.lower(): value for key, value in headers.items()})
-    return merged
+    endpoint = http_logs_url(destination.endpoint) if destination.endpoint else None
+    return FastOTLPLogExporter(endpoint=endpoint, **kwargs)
