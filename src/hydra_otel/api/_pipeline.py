@@ -35,6 +35,7 @@ from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.formats import FormatOptions
 from hydra_otel.version import __version__
 
+
 @dataclass(slots=True)
 class CountingExporter(LogRecordExporter):
     """Wraps an exporter and counts the records it reports as exported."""
