@@ -3,8 +3,13 @@
 The shared ``NUMBER`` pattern finds runs of 7+ digits joined by spaces, dots, dashes or
 parentheses. A run is first judged whole; when it fails (a card followed by its CVV, a
 date followed by a phone number) its prefixes and suffixes at group boundaries are
-judged, longest first. Only parts of 7 to 19 digits are tried and only runs of at most
-eight groups are split, so the work per run stays small and bounded.
+judged, longest first. Runs too long to be one number (several numbers separated by
+single spaces) are segmented left to right at spaces, longest valid number first.
+
+Every judgement costs a little Python time, so each scan carries a :class:`Budget`
+proportional to the text's length. Ordinary text never comes near it; a pathological
+text (64 KiB of digit soup) exhausts it, and then its remaining digit runs are masked
+whole as ``number`` — fail closed, in bounded time.
 """
 
 from __future__ import annotations
@@ -29,13 +34,23 @@ _CARD_SEPARATORS = (" ", "-")
 _ID_LOOKBACK = 24
 _MAX_SPLIT_GROUPS = 8
 _MIN_DIGITS, _MAX_PART_DIGITS = 7, 19
+_JUDGEMENT_COST = 4  # budget units of one judgement; stepping over a group costs 1
 
 NumberMatch = tuple[int, int, str]
 """(start, end, entity) of one confirmed number inside the scanned text."""
 
 
+class Budget:
+    """How many more number judgements one scan may make."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+
 def classify_number_run(
-    text: str, start: int, end: int, enabled: frozenset[str]
+    text: str, start: int, end: int, enabled: frozenset[str], budget: Budget
 ) -> list[NumberMatch]:
     """Return the cards, SSNs and phone numbers found in ``text[start:end]``."""
     core_end = end
@@ -44,6 +59,7 @@ def classify_number_run(
         extension = _EXTENSION.search(text, start, end)
         if extension is not None:
             core_end = extension.start()
+    budget.left -= _JUDGEMENT_COST
     entity = _classify(text, start, core_end, enabled)
     if entity is not None:
         return [(start, end if entity == "phone" else core_end, entity)]
@@ -52,7 +68,62 @@ def classify_number_run(
     groups = [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(text, start, core_end)]
     if not 2 <= len(groups) <= _MAX_SPLIT_GROUPS:
         return []
+    budget.left -= _JUDGEMENT_COST * len(groups)
     return _split(text, groups, enabled)
+
+
+def segment_number_run(
+    text: str, start: int, end: int, enabled: frozenset[str], budget: Budget
+) -> tuple[list[NumberMatch], int]:
+    """Find the numbers in a run too long to be one: returns them and where work stopped
+    (``end``, or earlier when the budget ran out)."""
+    pending = _DIGIT_GROUP.finditer(text, start, end)
+    groups: list[tuple[int, int]] = []
+    found: list[NumberMatch] = []
+    index = 0
+    while True:
+        while len(groups) < index + _MAX_SPLIT_GROUPS:  # groups are read as needed
+            group = next(pending, None)
+            if group is None:
+                break
+            groups.append(group.span())
+        if index >= len(groups):
+            return found, end
+        budget.left -= 1
+        if budget.left <= 0:
+            return found, groups[index][0]
+        if index and " " not in text[groups[index - 1][1] : groups[index][0]]:
+            index += 1  # not the start of a token: inside a number written with - or .
+            continue
+        matched = _longest_at(text, groups, index, enabled, budget)
+        if matched is None:
+            index += 1
+        else:
+            found.append(matched[0])
+            index = matched[1] + 1
+
+
+def _longest_at(
+    text: str, groups: list[tuple[int, int]], index: int, enabled: frozenset[str], budget: Budget
+) -> tuple[NumberMatch, int] | None:
+    first = groups[index][0]
+    if text[first - 1 : first] in ("(", "+"):
+        first -= 1
+    ends: list[int] = []
+    digits = 0
+    last = len(groups) - 1
+    for j in range(index, min(index + _MAX_SPLIT_GROUPS, last + 1)):
+        digits += groups[j][1] - groups[j][0]
+        if digits > _MAX_PART_DIGITS:
+            break
+        if digits >= _MIN_DIGITS and (j == last or " " in text[groups[j][1] : groups[j + 1][0]]):
+            ends.append(j)
+    for j in reversed(ends):
+        budget.left -= _JUDGEMENT_COST
+        entity = _classify(text, first, groups[j][1], enabled)
+        if entity is not None:
+            return (first, groups[j][1], entity), j
+    return None
 
 
 def _split(text: str, groups: list[tuple[int, int]], enabled: frozenset[str]) -> list[NumberMatch]:

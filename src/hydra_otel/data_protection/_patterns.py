@@ -61,7 +61,7 @@ end of the text when the key was cut off, since a partial key is still a secret)
 
 AUTHORIZATION = r"(?i)(?<![\w\-])(?:bearer|basic)[ \t]{1,8}([A-Za-z0-9\-._~+/]{1,4096}+=*+)"
 
-URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.\-]{1,20}://[^\s/:@]{0,256}+:([^\s/@]{1,256}+)@"
+URL_PASSWORD = r"://(?<=[A-Za-z0-9]://)[^\s/:@]{0,256}+:([^\s/@]{1,256}+)@"
 
 # A ``key=value`` or ``key: value`` pair whose key holds a secret-sounding stem; the key
 # is then judged by the same key-name rules as attribute keys, so ``tokens_used=5`` stays.

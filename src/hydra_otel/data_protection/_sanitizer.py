@@ -283,8 +283,8 @@ class DataSanitizer:
             return None
         try:
             parsed = json.loads(stripped)
-        except ValueError:
-            return None
+        except (ValueError, RecursionError):
+            return None  # not JSON (or absurdly nested): scanned as plain text
         if not isinstance(parsed, (dict, list)):
             return None
         redacted = self._value(parsed, report, 1)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import AnyStr
 
 from hydra_otel.data_protection import _patterns as P
 from hydra_otel.data_protection._key_rules import SensitiveKeyRules
-from hydra_otel.data_protection._numbers import classify_number_run
+from hydra_otel.data_protection._numbers import Budget, classify_number_run, segment_number_run
 from hydra_otel.data_protection._validators import (
     IBAN_LENGTHS,
     basic_credentials_valid,
@@ -45,6 +46,14 @@ _CLASSES = bytes(
     for b in range(256)
 )
 _NUMBER_WINDOW_AFTER = 16
+_LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
+_DROP_SEPARATORS = str.maketrans("", "", " ().-")
+_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 32
+_MAX_FINDINGS = 1024
+"""More findings than this in one string is not a log line but a dump: it is masked whole."""
+_MAX_MATCHES = 4096
+"""Candidates one pattern may yield per string before the string counts as a dump too."""
+_TOO_MANY: Span = (0, 0, "oversized")
 
 _NUMBER_FINDER = re.compile(
     r"[0-9](?=[0-9 ().\-]{6})"  # a digit starting a run long enough to matter,
@@ -61,6 +70,11 @@ _TOKEN_HINT = re.compile(
     rb"|ghr_|github_pat_|xox|xapp-|sk_live_|sk_test_|rk_live_|rk_test_|AIza|-----BEGIN"
 )
 _SECRET_HINT = re.compile(rb"pass|pwd|secret|token|key|auth|cookie|credential|cvv|cvc|bearer|basic")
+# On long texts a literal alternation can cost far more per byte (when the text is full of
+# its first letters) than one fast substring search per literal, so long texts use those.
+_LONG_TEXT = 2048
+_TOKEN_LITERALS = tuple(_TOKEN_HINT.pattern.split(b"|"))
+_SECRET_LITERALS = tuple(_SECRET_HINT.pattern.split(b"|"))
 _NUMBER = re.compile(P.NUMBER)
 _EMAIL = re.compile(P.EMAIL)
 _IBAN = re.compile(P.IBAN)
@@ -88,6 +102,8 @@ _SECRET_STEM_ASCII = re.compile(
 _REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
 _OPTIONAL = {"uuid": re.compile(P.UUID), "date": re.compile(P.DATE),
              "high_entropy": re.compile(P.HIGH_ENTROPY)}  # fmt: skip
+_KEY_RUN = re.compile(r"[\w.\-]*")
+_SCHEMES = frozenset({"bearer", "basic", "digest", "token"})
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
@@ -148,10 +164,31 @@ class TextScanner:
     def scan(self, text: str) -> list[Span]:
         """Return the merged, sorted spans to redact in ``text`` (empty when clean)."""
         raw = text.encode("utf-8", "surrogatepass")
+        found: list[Span] = []
+        self._scan_distinct(text, raw, found)
+        if found and not _overflowed(found):
+            # What is found so far is blanked out (same length, so offsets hold) before
+            # the generic number and key=value passes, which would pick at its pieces.
+            rest = _blank_out(text, found)
+            self._scan_generic(rest, rest.encode("utf-8", "surrogatepass"), found)
+        elif not found:
+            self._scan_generic(text, raw, found)
+        if not _overflowed(found):
+            for entity, pattern in self._extra.items():
+                found.extend((*m.span(), entity) for m in _matches(pattern, text, found) if m.end())
+            if self._optional:
+                self._scan_optional(text, found)
+        if not found:
+            return found
+        if _overflowed(found):
+            return [(0, len(text), "oversized")]
+        return self._merge(text, raw, found)
+
+    def _scan_distinct(self, text: str, raw: bytes, found: list[Span]) -> None:
+        """Entities with a distinctive shape: tokens, addresses, IBANs."""
         classes = raw.translate(_CLASSES)
         enabled = self._enabled
-        found: list[Span] = []
-        if _TOKEN_HINT.search(raw) is not None:
+        if _token_hint(raw):
             self._scan_tokens(text, raw, found)
         if b"@" in raw:
             self._scan_at(text, raw, found)
@@ -160,80 +197,93 @@ class TextScanner:
         if raw.count(b".") >= 3 and _IPV4_HINT.search(classes) is not None and "ipv4" in enabled:
             _scan_ipv4(text, found)
         if (b"::" in raw or raw.count(b":") >= 7) and "ipv6" in enabled:
-            found.extend((*m.span(), "ipv6") for m in _IPV6.finditer(text) if ipv6_valid(m.group()))
-        # What is found so far is blanked out (same length, so offsets hold) before the
-        # generic number and key=value passes, which would otherwise pick at its pieces.
-        rest = _blank_out(text, found) if found else text
-        rest_raw = raw if rest is text else rest.encode("utf-8", "surrogatepass")
-        if self._numbers:
-            self._scan_numbers(rest, rest_raw, found)
-        lowered = rest_raw.lower()
-        if _SECRET_HINT.search(lowered) is not None:
-            self._scan_secrets(rest, lowered, found)
-        for entity, pattern in self._extra.items():
-            found.extend((m.start(), m.end(), entity) for m in pattern.finditer(text) if m.end())
-        if self._optional:
-            self._scan_optional(text, found)
-        if not found:
-            return found
-        return self._merge(text, raw, found)
+            found.extend(
+                (*m.span(), "ipv6") for m in _matches(_IPV6, text, found) if ipv6_valid(m.group())
+            )
+
+    def _scan_generic(self, text: str, raw: bytes, found: list[Span]) -> None:
+        """Numbers (cards, SSNs, phones) and key=value secrets."""
+        if self._numbers and not _overflowed(found):
+            self._scan_numbers(text, raw, found)
+        lowered = raw.lower()
+        if _secret_hint(lowered) and not _overflowed(found):
+            self._scan_secrets(text, lowered, found)
 
     # -- families ---------------------------------------------------------------------
 
     def _scan_at(self, text: str, raw: bytes, found: list[Span]) -> None:
         if b"://" in raw and "url_password" in self._enabled:
-            found.extend((*m.span(1), "url_password") for m in _URL_PASSWORD.finditer(text))
+            found.extend((*m.span(1), "url_password") for m in _matches(_URL_PASSWORD, text, found))
+            if _overflowed(found):
+                return
         if "email" in self._enabled:
-            for m in _EMAIL.finditer(text):
-                if not _inside_url_userinfo(text, m.start()):
+            userinfo = b"://" in raw
+            for m in _matches(_EMAIL, text, found):
+                if not (userinfo and _inside_url_userinfo(text, m.start())):
                     found.append((m.start(), m.end(), "email"))
+                    if len(found) > _MAX_FINDINGS:
+                        return
 
     def _scan_numbers(self, text: str, raw: bytes, found: list[Span]) -> None:
         numbers = self._numbers
         if "us_ssn" in numbers:
             lowered = raw.lower()
             if b"ssn" in lowered or b"social" in lowered:
-                found.extend((*m.span(1), "us_ssn") for m in _SSN_CONTEXT.finditer(text))
+                found.extend((*m.span(1), "us_ssn") for m in _matches(_SSN_CONTEXT, text, found))
+                if _overflowed(found):
+                    return
+        budget = Budget(_NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS)
         searched_to = 0
         length = len(text)
         for candidate in _NUMBER_FINDER.finditer(text):
             run = candidate.group().rstrip(" ().-")
+            run_start = candidate.start()
+            run_end = run_start + len(run)
+            if len(found) > _MAX_FINDINGS:
+                return  # the whole string is masked as oversized
+            if budget.left <= 0:
+                _mask_digit_run(run, run_start, run_end, found)
+                continue
             if run.isdigit():
-                end = candidate.start() + len(run)
-                if (
-                    _plain_number_end(text, end)
-                    and text[candidate.start() - 1 : candidate.start()] not in "+("
-                ):
+                if _plain_number_end(text, run_end) and text[run_start - 1 : run_start] not in "+(":
                     # A bare run with clean edges is exactly what NUMBER would match.
-                    found.extend(classify_number_run(text, candidate.start(), end, numbers))
+                    found.extend(classify_number_run(text, run_start, run_end, numbers, budget))
                     searched_to = candidate.end()
                     continue
+            elif len(run.translate(_DROP_SEPARATORS)) > _LONGEST_NUMBER:
+                matches, stopped = segment_number_run(text, run_start, run_end, numbers, budget)
+                found.extend(matches)
+                _mask_digit_run(text[stopped:run_end], stopped, run_end, found)
+                searched_to = candidate.end()
+                continue
             # A match starting inside the candidate ends inside it or in its extension, so
             # the window never cuts a real match; matches starting later belong to the
             # next candidate and are left to it.
-            start = max(candidate.start() - 2, searched_to)
+            start = max(run_start - 2, searched_to)
             stop = min(length, candidate.end() + _NUMBER_WINDOW_AFTER)
             for m in _NUMBER.finditer(text, start, stop):
                 if m.start() >= candidate.end():
                     break
-                found.extend(classify_number_run(text, m.start(), m.end(), numbers))
+                found.extend(classify_number_run(text, m.start(), m.end(), numbers, budget))
                 searched_to = m.end()
             searched_to = max(searched_to, candidate.end())
 
     def _scan_tokens(self, text: str, raw: bytes, found: list[Span]) -> None:
         enabled = self._enabled
         if b"eyJ" in raw and "jwt" in enabled:
-            found.extend((*m.span(), "jwt") for m in _JWT.finditer(text) if jwt_valid(m.group()))
+            found.extend(
+                (*m.span(), "jwt") for m in _matches(_JWT, text, found) if jwt_valid(m.group())
+            )
         if "aws_access_key" in enabled:
-            found.extend((*m.span(), "aws_access_key") for m in _AWS.finditer(text))
+            found.extend((*m.span(), "aws_access_key") for m in _matches(_AWS, text, found))
         if (b"gh" in raw or b"github_pat_" in raw) and "github_token" in enabled:
-            found.extend((*m.span(), "github_token") for m in _GITHUB.finditer(text))
+            found.extend((*m.span(), "github_token") for m in _matches(_GITHUB, text, found))
         if (b"xox" in raw or b"xapp-" in raw) and "slack_token" in enabled:
-            found.extend((*m.span(), "slack_token") for m in _SLACK.finditer(text))
+            found.extend((*m.span(), "slack_token") for m in _matches(_SLACK, text, found))
         if (b"k_live_" in raw or b"k_test_" in raw) and "stripe_key" in enabled:
-            found.extend((*m.span(), "stripe_key") for m in _STRIPE.finditer(text))
+            found.extend((*m.span(), "stripe_key") for m in _matches(_STRIPE, text, found))
         if b"AIza" in raw and "google_api_key" in enabled:
-            found.extend((*m.span(), "google_api_key") for m in _GOOGLE.finditer(text))
+            found.extend((*m.span(), "google_api_key") for m in _matches(_GOOGLE, text, found))
         if b"-----BEGIN" in raw and "private_key" in enabled:
             _scan_private_keys(text, found)
 
@@ -247,14 +297,18 @@ class TextScanner:
         # Byte offsets equal character offsets for ASCII text, where the fast
         # case-sensitive search over the lower-cased bytes can be used.
         stems = (
-            _SECRET_STEM_ASCII.finditer(lowered)
+            _matches(_SECRET_STEM_ASCII, lowered, found)
             if len(lowered) == len(text)
-            else _SECRET_STEM.finditer(text)
+            else _matches(_SECRET_STEM, text, found)
         )
         resume = 0
         for stem in stems:
             if stem.start() < resume:
                 continue
+            if len(found) > _MAX_FINDINGS:
+                return
+            # Every stem of one run of key characters gives the same key: judge it once.
+            resume = _KEY_RUN.match(text, stem.end()).end()  # type: ignore[union-attr]
             key_start = _key_start(text, stem.start())
             m = _SECRET_ASSIGNMENT.match(text, key_start)
             if m is None or not self._key_rules.is_sensitive(m.group("key")):
@@ -262,7 +316,9 @@ class TextScanner:
             start, end = m.span("value")
             if text[start] in "\"'" and end - start >= 2:
                 start, end = start + 1, end - 1
-            if end > start and not text.startswith("[REDACTED:", start):
+            value = text[start:end]
+            if value and not value.startswith("[REDACTED:") and value.lower() not in _SCHEMES:
+                # (a bare scheme word: its credential was already found and blanked out)
                 found.append((start, end, "secret"))
             resume = m.end()
 
@@ -270,7 +326,7 @@ class TextScanner:
         for entity, pattern in _OPTIONAL.items():
             if entity not in self._enabled:
                 continue
-            for m in pattern.finditer(text):
+            for m in _matches(pattern, text, found):
                 if entity != "high_entropy" or shannon_entropy_high(m.group()):
                     found.append((m.start(), m.end(), entity))
 
@@ -294,6 +350,39 @@ class TextScanner:
             else:
                 merged.append((start, end, entity))
         return merged
+
+
+def _overflowed(found: list[Span]) -> bool:
+    return len(found) > _MAX_FINDINGS or _TOO_MANY in found
+
+
+def _matches(
+    pattern: re.Pattern[AnyStr], text: AnyStr, found: list[Span]
+) -> Iterator[re.Match[AnyStr]]:
+    """``pattern.finditer(text)``, cut off (and flagged in ``found``) past _MAX_MATCHES."""
+    for count, match in enumerate(pattern.finditer(text)):
+        if count >= _MAX_MATCHES:
+            found.append(_TOO_MANY)
+            return
+        yield match
+
+
+def _token_hint(raw: bytes) -> bool:
+    if len(raw) < _LONG_TEXT:
+        return _TOKEN_HINT.search(raw) is not None
+    return any(literal in raw for literal in _TOKEN_LITERALS)
+
+
+def _secret_hint(lowered: bytes) -> bool:
+    if len(lowered) < _LONG_TEXT:
+        return _SECRET_HINT.search(lowered) is not None
+    return any(literal in lowered for literal in _SECRET_LITERALS)
+
+
+def _mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
+    """Fail closed once the number budget is spent: a run of 7+ digits is masked whole."""
+    if len(run.translate(_DROP_SEPARATORS)) >= 7:
+        found.append((start, end, "number"))
 
 
 def _blank_out(text: str, spans: list[Span]) -> str:
@@ -332,13 +421,13 @@ def _inside_url_userinfo(text: str, start: int) -> bool:
 
 
 def _scan_ipv4(text: str, found: list[Span]) -> None:
-    for m in _IPV4.finditer(text):
+    for m in _matches(_IPV4, text, found):
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
             found.append((m.start(), m.end(), "ipv4"))
 
 
 def _scan_iban(text: str, found: list[Span]) -> None:
-    for m in _IBAN.finditer(text):
+    for m in _matches(_IBAN, text, found):
         run = m.group()
         length = IBAN_LENGTHS.get(run[:2])
         if length is None:
@@ -358,7 +447,7 @@ def _scan_iban(text: str, found: list[Span]) -> None:
 
 def _scan_private_keys(text: str, found: list[Span]) -> None:
     position = 0
-    for m in _PRIVATE_KEY.finditer(text):
+    for m in _matches(_PRIVATE_KEY, text, found):
         if m.start() < position:
             continue
         segment_end = text.find(SEGMENT_BREAK, m.end())
@@ -373,7 +462,7 @@ def _scan_private_keys(text: str, found: list[Span]) -> None:
 
 
 def _scan_authorization(text: str, found: list[Span]) -> None:
-    for m in _AUTHORIZATION.finditer(text):
+    for m in _matches(_AUTHORIZATION, text, found):
         credential = m.group(1)
         in_header = "authoriz" in text[max(0, m.start() - 40) : m.start()].lower()
         is_basic = text[m.start() + 1] in "aA"

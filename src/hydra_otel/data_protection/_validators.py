@@ -112,15 +112,12 @@ _UNIT_WORDS: frozenset[str] = frozenset(
 _LETTERS_ONLY = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalpha()}
 )  # every ASCII non-letter becomes a space, so words split apart
-_PHONE_CONTEXT = re.compile(
-    r"(?i)(?:phone|tel|telephone|mobile|cell|fax|sms|call|called|calling|callback|dial|contact"
-    r"|whatsapp)"
-)
+_PHONE_CONTEXT = re.compile(r"phone|tel|mobile|cell|fax|sms|call|dial|contact|whatsapp")
 
 
 def has_phone_context(before: str) -> bool:
     """True when the text before a number talks about phones (call, tel, mobile …)."""
-    return _PHONE_CONTEXT.search(before) is not None
+    return _PHONE_CONTEXT.search(before.lower()) is not None
 
 
 def is_unit_context(after: str) -> bool:
