@@ -52,11 +52,22 @@ def _count_lines(path: Path) -> int:
     return count
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds of the whole process, CPU seconds of the calling thread) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, time.thread_time()
+
+
 def _throughput(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, Any]:
+    process_before, caller_before = _cpu_seconds()
     produced = produce_for(sink.emit, spec["seconds"])
     sink.close()
     closed = time.monotonic()
+    process_after, caller_after = _cpu_seconds()
+    caller_cpu = caller_after - caller_before
     return {
+        "caller_cpu": caller_cpu,
+        "background_cpu": max(0.0, process_after - process_before - caller_cpu),
         "emitted": produced.emitted,
         "started": produced.started,
         "produced": produced.finished,

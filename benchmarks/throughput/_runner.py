@@ -34,6 +34,8 @@ class ScenarioResult:
         p50_us, p99_us, p999_us: sampled caller latency of one log call.
         peak_rss_mb: the child's peak RSS (imports included).
         rss_growth_mb: peak RSS minus RSS once the logger was set up.
+        caller_cpu_us: CPU time of the calling thread per emitted record (calls and close).
+        background_cpu_us: CPU time of the process's other threads per emitted record.
         metrics: the library's own counters after close (Hydra only).
     """
 
@@ -48,6 +50,8 @@ class ScenarioResult:
     p999_us: float
     peak_rss_mb: float
     rss_growth_mb: float
+    caller_cpu_us: float
+    background_cpu_us: float
     metrics: dict[str, Any]
 
     @property
@@ -140,6 +144,8 @@ def run_scenario(key: str, seconds: float, collector: CollectorProcess) -> Scena
         p999_us=found["p999_us"],
         peak_rss_mb=found["peak_rss"] / mb,
         rss_growth_mb=(found["peak_rss"] - found["rss_ready"]) / mb,
+        caller_cpu_us=found["caller_cpu"] / max(found["emitted"], 1) * 1e6,
+        background_cpu_us=found["background_cpu"] / max(found["emitted"], 1) * 1e6,
         metrics=found["metrics"],
     )
 
