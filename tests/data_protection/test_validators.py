@@ -40,7 +40,7 @@ def test_known_test_cards_are_valid(number: str) -> None:
         "1234567812345670",  # Luhn passes, no scheme starts with 12
         "411111111111111",  # Visa cannot be 15 digits
         "999999999999",
-    ],  # fmt: skip
+    ],
 )
 def test_invalid_cards_are_rejected(number: str) -> None:
     assert not card_valid(number)
@@ -66,7 +66,7 @@ def test_valid_ibans(iban: str) -> None:
         "GB82WEST12345698765431",  # mod-97 fails
         "DE8937040044053201300",  # one digit short for DE
         "XX89370400440532013000",
-    ],  # fmt: skip
+    ],
 )
 def test_invalid_ibans(iban: str) -> None:
     assert not iban_valid(iban)
@@ -99,7 +99,7 @@ def test_phone_forms(candidate: str, groups: list[int]) -> None:
         ("1234567890", [10]),  # NANP area codes never start with 1
         ("0001234567", [10]),  # no trunk prefix followed by 0
         ("12345678", [8]),
-    ],  # fmt: skip
+    ],
 )
 def test_non_phones(candidate: str, groups: list[int]) -> None:
     assert not phone_valid(candidate, candidate, True, groups)

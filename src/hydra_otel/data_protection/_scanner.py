@@ -48,10 +48,10 @@ _CLASSES = bytes(
 _NUMBER_WINDOW_AFTER = 16
 _LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
 _DROP_SEPARATORS = str.maketrans("", "", " ().-")
-_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 32
+_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 64
 _MAX_FINDINGS = 1024
 """More findings than this in one string is not a log line but a dump: it is masked whole."""
-_MAX_MATCHES = 4096
+_MAX_MATCHES = 2048
 """Candidates one pattern may yield per string before the string counts as a dump too."""
 _TOO_MANY: Span = (0, 0, "oversized")
 
@@ -65,6 +65,10 @@ _NUMBER_FINDER = re.compile(
 # on its raw or lower-cased bytes; literal-led patterns are what CPython's regex engine
 # searches fastest. Each is a necessary condition of the detectors it guards.
 _IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+_IPV4_REACH = 16
+_IPV6_CENTER = re.compile(rb":[0-9A-Fa-f]{0,4}:")
+_IPV6_REACH = 60
+_WINDOW_SLACK = 512  # windows grow past their centre so that dense hits need few of them
 _TOKEN_HINT = re.compile(
     rb"eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|ghp_|gho_|ghu_|ghs_"
     rb"|ghr_|github_pat_|xox|xapp-|sk_live_|sk_test_|rk_live_|rk_test_|AIza|-----BEGIN"
@@ -73,10 +77,11 @@ _SECRET_HINT = re.compile(rb"pass|pwd|secret|token|key|auth|cookie|credential|cv
 # On long texts a literal alternation can cost far more per byte (when the text is full of
 # its first letters) than one fast substring search per literal, so long texts use those.
 _LONG_TEXT = 2048
-_TOKEN_LITERALS = tuple(_TOKEN_HINT.pattern.split(b"|"))
 _SECRET_LITERALS = tuple(_SECRET_HINT.pattern.split(b"|"))
 _NUMBER = re.compile(P.NUMBER)
-_EMAIL = re.compile(P.EMAIL)
+_EMAIL_DOMAIN = re.compile(P.EMAIL_DOMAIN)
+_LOCAL_PART = re.compile(r"[\w.+%\-]{1,64}$")
+_LOCAL_CHARS = re.compile(r"[\w.+%\-]")
 _IBAN = re.compile(P.IBAN)
 _SSN_CONTEXT = re.compile(P.SSN_CONTEXT, re.ASCII)
 _IPV4 = re.compile(P.IPV4)
@@ -195,10 +200,12 @@ class TextScanner:
         if b"AA00" in classes and "iban" in enabled:
             _scan_iban(text, found)
         if raw.count(b".") >= 3 and _IPV4_HINT.search(classes) is not None and "ipv4" in enabled:
-            _scan_ipv4(text, found)
+            _scan_ipv4(text, raw, classes, found)
         if (b"::" in raw or raw.count(b":") >= 7) and "ipv6" in enabled:
             found.extend(
-                (*m.span(), "ipv6") for m in _matches(_IPV6, text, found) if ipv6_valid(m.group())
+                (*m.span(), "ipv6")
+                for m in _near(_IPV6, text, raw, _IPV6_CENTER, _IPV6_REACH, found)
+                if ipv6_valid(m.group())
             )
 
     def _scan_generic(self, text: str, raw: bytes, found: list[Span]) -> None:
@@ -218,9 +225,10 @@ class TextScanner:
                 return
         if "email" in self._enabled:
             userinfo = b"://" in raw
-            for m in _matches(_EMAIL, text, found):
-                if not (userinfo and _inside_url_userinfo(text, m.start())):
-                    found.append((m.start(), m.end(), "email"))
+            for m in _matches(_EMAIL_DOMAIN, text, found):
+                start = _local_part_start(text, m.start())
+                if start >= 0 and not (userinfo and _inside_url_userinfo(text, start)):
+                    found.append((start, m.end(), "email"))
                     if len(found) > _MAX_FINDINGS:
                         return
 
@@ -242,7 +250,7 @@ class TextScanner:
             if len(found) > _MAX_FINDINGS:
                 return  # the whole string is masked as oversized
             if budget.left <= 0:
-                _mask_digit_run(run, run_start, run_end, found)
+                found.append((run_start, run_end, "number"))  # fail closed, cheaply
                 continue
             if run.isdigit():
                 if _plain_number_end(text, run_end) and text[run_start - 1 : run_start] not in "+(":
@@ -352,6 +360,44 @@ class TextScanner:
         return merged
 
 
+def _near(
+    pattern: re.Pattern[str],
+    text: str,
+    index: bytes,
+    center: re.Pattern[bytes],
+    reach: int,
+    found: list[Span],
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` near the places ``center`` finds in ``index`` (bytes with
+    the text's offsets); a plain full-text search for short or non-ASCII texts.
+
+    A pattern whose every match lies within ``reach`` characters of a centre hit is
+    searched only in those windows: on a long text, that is far cheaper than a search
+    that evaluates the pattern's opening at every position.
+    """
+    if len(text) < _LONG_TEXT or len(index) != len(text):
+        yield from _matches(pattern, text, found)
+        return
+    length, searched_to, position, count = len(text), 0, 0, 0
+    while True:
+        hit = center.search(index, position)
+        if hit is None:
+            return
+        low = max(searched_to, hit.start() - reach)
+        high = min(length, hit.end() + reach + _WINDOW_SLACK)
+        for m in pattern.finditer(text, low, high):
+            if m.end() >= high and high < length:
+                high = m.start()  # may be cut by the window: searched again from here
+                break
+            count += 1
+            if count > _MAX_MATCHES:
+                found.append(_TOO_MANY)
+                return
+            yield m
+        searched_to = high
+        position = max(hit.start() + 1, searched_to - reach)
+
+
 def _overflowed(found: list[Span]) -> bool:
     return len(found) > _MAX_FINDINGS or _TOO_MANY in found
 
@@ -368,9 +414,9 @@ def _matches(
 
 
 def _token_hint(raw: bytes) -> bool:
-    if len(raw) < _LONG_TEXT:
-        return _TOKEN_HINT.search(raw) is not None
-    return any(literal in raw for literal in _TOKEN_LITERALS)
+    # Token patterns start with literals, so on a long text running them all costs less
+    # than deciding whether to.
+    return len(raw) >= _LONG_TEXT or _TOKEN_HINT.search(raw) is not None
 
 
 def _secret_hint(lowered: bytes) -> bool:
@@ -411,6 +457,18 @@ def _plain_number_end(text: str, end: int) -> bool:
     return not (first in ".-" and after[1:].isdigit())
 
 
+def _local_part_start(text: str, at: int) -> int:
+    """Start of the e-mail local part ending at ``at`` (the ``@``), or -1 when there is
+    none or it runs past 64 characters (then it is not an address)."""
+    m = _LOCAL_PART.search(text, max(0, at - 64), at)
+    if m is None:
+        return -1
+    start = m.start()
+    if start > 0 and _LOCAL_CHARS.match(text, start - 1) is not None:
+        return -1
+    return start
+
+
 def _inside_url_userinfo(text: str, start: int) -> bool:
     before = text[max(0, start - 300) : start]
     scheme = before.rfind("://")
@@ -420,8 +478,8 @@ def _inside_url_userinfo(text: str, start: int) -> bool:
     return not any(char in userinfo for char in " \t\r\n/@")
 
 
-def _scan_ipv4(text: str, found: list[Span]) -> None:
-    for m in _matches(_IPV4, text, found):
+def _scan_ipv4(text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
+    for m in _near(_IPV4, text, classes, _IPV4_HINT, _IPV4_REACH, found):
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
             found.append((m.start(), m.end(), "ipv4"))
 
@@ -432,17 +490,22 @@ def _scan_iban(text: str, found: list[Span]) -> None:
         length = IBAN_LENGTHS.get(run[:2])
         if length is None:
             continue
-        compact, end = [], m.start()
-        for offset, char in enumerate(run):
-            if char != " ":
-                compact.append(char)
-                if len(compact) == length:
-                    end = m.start() + offset + 1
-                    break
-        if len(compact) != length or (end < len(text) and text[end].isalnum()):
-            continue
-        if iban_valid("".join(compact)):
-            found.append((m.start(), end, "iban"))
+        end = _end_after_chars(run, length)
+        if end < 0 or (m.start() + end < len(text) and text[m.start() + end].isalnum()):
+            continue  # too short, or the country's length ends inside a longer token
+        if iban_valid(run[:end].replace(" ", "")):
+            found.append((m.start(), m.start() + end, "iban"))
+
+
+def _end_after_chars(run: str, count: int) -> int:
+    """Offset in ``run`` just after its ``count``-th non-space character (-1 if fewer)."""
+    position = seen = 0
+    for piece in run.split(" "):
+        if seen + len(piece) >= count:
+            return position + count - seen
+        seen += len(piece)
+        position += len(piece) + 1
+    return -1
 
 
 def _scan_private_keys(text: str, found: list[Span]) -> None:

@@ -32,17 +32,14 @@ _MAESTRO_12 = ("5018", "5020", "5038", "56", "57", "58", "6304", "6759", "6761",
                "6763", "0604", "6390")  # fmt: skip
 
 
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # 2*d, digits summed
+
+
 def luhn_valid(digits: str) -> bool:
     """Return True when ``digits`` passes the Luhn (mod 10) check."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index & 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))
+    return (kept + doubled) % 10 == 0
 
 
 def card_prefix_valid(digits: str) -> bool:
@@ -192,8 +189,11 @@ _VERSION_WORDS = ("version", "ver", "release", "build", "rev", "revision")
 
 
 def ipv4_valid(candidate: str, before: str) -> bool:
-    """An IPv4 address worth hiding: not loopback/unspecified/netmask, not a version."""
+    """An IPv4 address worth hiding: octets 0-255, not loopback/unspecified/netmask, not a
+    version number."""
     if candidate.startswith(("127.", "0.", "255.")):
+        return False
+    if any(int(octet) > 255 for octet in candidate.split(".")):
         return False
     tail = before[-10:].lower()
     return not (tail.endswith("v") or tail.rstrip(" =:").endswith(_VERSION_WORDS))
@@ -224,7 +224,7 @@ def _b64decode(segment: str, urlsafe: bool) -> bytes | None:
 def jwt_valid(candidate: str) -> bool:
     """A JWT/JWS: the first segment decodes (base64url) to a JSON object."""
     raw = _b64decode(candidate.split(".", 1)[0], urlsafe=True)
-    if raw is None:
+    if raw is None or not raw.rstrip().endswith(b"}"):
         return False
     try:
         header = json.loads(raw)
