@@ -56,7 +56,6 @@ class RedactionProcessor(LogRecordProcessor):
         self._summary = self._sanitizer.options.summary
         self._dry_run = self._sanitizer.options.dry_run
         self._stats = RedactionStats()
-        self._closed = False
 
     @classmethod
     def from_settings(
@@ -72,8 +71,6 @@ class RedactionProcessor(LogRecordProcessor):
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         """Redact ``log_record`` in place."""
-        if self._closed:
-            return
         started = time.perf_counter_ns()
         record = log_record.log_record
         report = RedactionReport()
@@ -102,8 +99,7 @@ class RedactionProcessor(LogRecordProcessor):
         register_redaction_metrics(meter, self._stats, "logs")
 
     def shutdown(self) -> None:
-        """Stop redacting (records emitted afterwards pass untouched by this processor)."""
-        self._closed = True
+        """Nothing to release; redaction keeps working (it must never let data through)."""
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Nothing is buffered here."""
