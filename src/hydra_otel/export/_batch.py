@@ -26,7 +26,7 @@ DONE = "done"
 class Batch:
     """Up to ``max_batch_size`` records and their bookkeeping."""
 
-    __slots__ = ("created", "live", "records", "row_id", "size", "state")
+    __slots__ = ("created", "live", "payload", "records", "row_id", "size", "state")
 
     def __init__(self, records: list[ReadableLogRecord], size: int, created: float) -> None:
         self.records = records
@@ -37,6 +37,8 @@ class Batch:
         self.row_id: int | None = None
         self.live = False
         """True while the sender may still deliver it (its spool row stays pinned)."""
+        self.payload: bytes | None = None
+        """The encoded request, once written behind: the sender can send it as it is."""
 
     def __len__(self) -> int:
         return len(self.records)

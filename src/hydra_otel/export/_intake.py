@@ -4,13 +4,12 @@ Every ``schedule_delay`` (or as soon as a full batch is queued) it picks the str
 from the health verdict, cuts the queue into batches and routes them: to the sender
 (``async``), to the spool (``direct``) or to the memory ring (``memory``).
 
-In ``async`` it takes only as many batches as the sender has room for
-(``max_inflight_batches``): records wait in the bounded queue rather than being
-spooled and replayed, which would cost far more than waiting. But nothing waits
-unspooled for longer than ``spool_after``: the queue is spooled once it is that old,
-and so is any batch the sender has not delivered by then (write-behind). So even with
-the sender stuck in a hung export, a killed process loses only the last few hundred
-milliseconds of records.
+Then it writes behind: any batch the sender has not delivered ``spool_after`` seconds
+after it left the queue is copied to the spool while it stays queued for the sender
+(which deletes the copy once the batch is delivered, and sends the copy's bytes as they
+are when the exporter accepts raw payloads). So a sender that is merely behind costs one
+encoding and one row per batch, never a decode-and-replay, and even with the sender
+stuck in a hung export a killed process loses only the last few hundred milliseconds.
 """
 
 from __future__ import annotations
@@ -71,32 +70,28 @@ class Intake:
         """One round: choose the strategy, route the queue, write behind."""
         strategy = self.choose_strategy()
         now = time.monotonic()
-        if strategy == "async":
-            self._hand_off_queue(now)
-            if self._ledger.queue_age(now) >= self._options.spool_after:
-                strategy = "direct"  # the sender is behind: spool the rest
-        if strategy != "async":
-            for batch in self._batches(None, now):
-                self.route(batch, strategy)
+        entries = self._ledger.take_queue()
+        for batch in make_batches(entries, self._options.max_batch_size, now):
+            self.route(batch, strategy)
         self.write_behind(now)
+        self.spill(strategy)
 
-    def _hand_off_queue(self, now: float) -> None:
-        batch_size = self._options.max_batch_size
-        while self._ledger.queue_records:
-            room = self._options.max_inflight_batches - self._waiting()
-            if room <= 0:
+    def spill(self, strategy: StrategyName) -> None:
+        """Move handed-off batches out of memory into the spool when they must not wait there.
+
+        All of them once the collector is unhealthy (the sender would only fail them one
+        by one); the newest ones when the backlog passes 3/4 of the queue limit (down to
+        1/2), so a slow or hung sender never makes the processor drop new records.
+        """
+        limit = self._options.max_queue_records
+        if strategy in ("async", "sync"):
+            if self._ledger.held_records() <= limit * 3 // 4:
                 return
-            for batch in self._batches(room * batch_size, now):
-                if not self._hand_off(batch):
-                    self._persister.persist(batch)
-
-    def _batches(self, limit: int | None, now: float) -> list[Batch]:
-        entries = self._ledger.take_queue(limit)
-        return list(make_batches(entries, self._options.max_batch_size, now))
-
-    def _waiting(self) -> int:
-        with self._ledger.lock:
-            return len(self._ledger.handoff) + (self._ledger.inflight is not None)
+            keep = limit // 2
+        else:
+            keep = 0
+        for batch in self._ledger.reclaim(keep):
+            self._persister.set_aside(batch)
 
     def choose_strategy(self) -> StrategyName:
         """The pinned strategy, or the one health calls for (``auto``)."""
@@ -104,7 +99,7 @@ class Intake:
         if pinned != "auto":
             return pinned
         healthy = self._health.evaluate()
-        fill = self._ledger.queue_records / self._options.max_queue_records
+        fill = self._ledger.held_records() / self._options.max_queue_records
         return self._strategy.choose(
             healthy=healthy,
             spool_usable=self._persister.usable(),
@@ -115,26 +110,15 @@ class Intake:
 
     def route(self, batch: Batch, strategy: StrategyName) -> None:
         """Send ``batch`` where ``strategy`` says."""
-        if strategy in ("async", "sync") and self._hand_off(batch):
-            return
-        if strategy == "memory":
+        if strategy in ("async", "sync"):
+            self._ledger.hand_off(batch)
+        elif strategy == "memory":
             self._ledger.push_ring(batch)
-            return
-        self._persister.persist(batch)
-        if self._health.healthy:
-            with self._ledger.lock:  # the sender replays it as soon as it is idle
-                self._ledger.has_work.notify()
-
-    def _hand_off(self, batch: Batch) -> bool:
-        ledger = self._ledger
-        with ledger.lock:
-            waiting = len(ledger.handoff) + (ledger.inflight is not None)
-            if waiting >= self._options.max_inflight_batches:
-                return False
-            batch.live = True
-            ledger.handoff.append(batch)
-            ledger.has_work.notify()
-            return True
+        else:
+            self._persister.persist(batch)
+            if self._health.healthy:
+                with self._ledger.lock:  # the sender replays it as soon as it is idle
+                    self._ledger.has_work.notify()
 
     def write_behind(self, now: float) -> None:
         """Copy to the spool every unsent batch older than ``spool_after``."""

@@ -28,6 +28,7 @@ class Ledger:
     """Shared state of one processor's pipeline (see the module docstring)."""
 
     __slots__ = (
+        "adopted",
         "closed",
         "dropped",
         "emitted",
@@ -37,12 +38,13 @@ class Ledger:
         "inflight",
         "inherited_dropped",
         "inherited_spooled",
+        "live_bytes",
+        "live_records",
         "lock",
         "memory_records",
         "queue",
         "queue_bytes",
         "queue_records",
-        "queue_since",
         "recovered",
         "redelivered",
         "replayed",
@@ -63,9 +65,11 @@ class Ledger:
         self.closed = False
         self.emitted = self.exported = self.spooled = 0
         self.queue_records = self.queue_bytes = self.memory_records = 0
-        self.queue_since = 0.0
-        """``time.monotonic()`` when the queue last went from empty to non-empty."""
+        self.live_records = self.live_bytes = 0
+        """Records (and bytes) handed to the sender and not finished: they count against
+        the queue's limits, so a slow exporter cannot make memory grow."""
         self.replayed = self.recovered = self.inherited_spooled = self.inherited_dropped = 0
+        self.adopted = 0
         self.dropped: Counter[str] = Counter()
         self.resend: deque[tuple[Delivered, int]] = deque()
         """Acknowledged batches to send again (see :mod:`._redelivery`); outside the invariant."""
@@ -89,9 +93,41 @@ class Ledger:
             self.queue_records = len(queue)
             return entries
 
-    def queue_age(self, now: float) -> float:
-        """Seconds since the queue was last empty: an upper bound on its oldest record's age."""
-        return now - self.queue_since if self.queue_records else 0.0
+    def held_records(self) -> int:
+        """Records under the queue's limits: queued plus handed to the sender."""
+        return self.queue_records + self.live_records
+
+    def hand_off(self, batch: Batch) -> None:
+        """Give ``batch`` to the sender thread."""
+        with self.lock:
+            self._go_live(batch)
+            self.handoff.append(batch)
+            self.has_work.notify()
+
+    def reclaim(self, keep_records: int) -> list[Batch]:
+        """Take back the newest handed-off batches until at most ``keep_records`` stay live.
+
+        The in-flight batch is never taken back. The caller spools what it takes back.
+        """
+        with self.lock:
+            taken = []
+            while self.handoff and self.live_records > keep_records:
+                batch = self.handoff.pop()
+                batch.live = False
+                self.live_records -= len(batch)
+                self.live_bytes -= batch.size
+                taken.append(batch)
+            return taken
+
+    def go_live(self, batch: Batch) -> None:
+        """Mark ``batch`` as being sent by the calling thread (``sync``)."""
+        with self.lock:
+            self._go_live(batch)
+
+    def _go_live(self, batch: Batch) -> None:
+        batch.live = True
+        self.live_records += len(batch)
+        self.live_bytes += batch.size
 
     def drop(self, reason: str, records: int) -> None:
         """Count ``records`` that left memory without being delivered."""
@@ -150,6 +186,7 @@ class Ledger:
     ) -> None:
         """Count rows adopted from earlier runs, and what the cap dropped for them."""
         with self.lock:
+            self.adopted += records
             self.inherited_spooled += records - evicted_inherited
             self.inherited_dropped += evicted_inherited + refused
             if evicted:
@@ -178,7 +215,10 @@ class Ledger:
             replay), ``"persist"`` (failed and only in memory: spool it) or ``"none"``.
         """
         with self.lock:
-            batch.live = False
+            if batch.live:
+                batch.live = False
+                self.live_records -= len(batch)
+                self.live_bytes -= batch.size
             if self.inflight is batch:
                 self.inflight = None
             if batch.state == DONE:  # written off at shutdown while this export hung
@@ -331,6 +371,7 @@ class Ledger:
                 "memory_ring_depth": self.ring.records,
                 "replayed": self.replayed,
                 "recovered": self.recovered,
+                "adopted": self.adopted,
                 "inherited_spooled": self.inherited_spooled,
                 "inherited_dropped": self.inherited_dropped,
                 "redelivered": self.redelivered,

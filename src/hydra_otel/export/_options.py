@@ -35,9 +35,14 @@ class FallbackExportOptions:
     """``auto`` chooses from health; any other value pins that strategy (``sync`` suits
     platforms that freeze background threads between requests, such as AWS Lambda)."""
     max_queue_records: int = 16384
-    """Records the in-memory queue holds; past this new records are dropped (``queue_full``)."""
+    """Records held in memory for the sender (queued or handed over); past this new
+    records are dropped (``queue_full``)."""
     max_queue_bytes: int = 32 * 1024 * 1024
     """Approximate bytes the in-memory queue holds (body, attributes and object overhead)."""
+    yield_when_busy: bool = True
+    """Once the queue is half full, ``on_emit`` gives its thread's turn to the export threads
+    (``time.sleep(0)``: no I/O, no lock held). A producer faster than the exporter is then
+    slowed a little instead of having its records dropped at the queue's limit."""
     max_batch_size: int = 512
     """Most records per export request and per spool row."""
     schedule_delay: float = 0.05
@@ -45,8 +50,6 @@ class FallbackExportOptions:
     spool_after: float = 0.1
     """A batch still unsent after this many seconds is also written to the spool, so a
     producer crash while the collector is slow or hung loses at most about 200 ms."""
-    max_inflight_batches: int = 4
-    """Batches handed to the sender that it has not finished; more go to the spool."""
     max_attempts: int = 3
     """Attempts per live batch before it is spooled for later replay."""
     initial_backoff: float = 0.1

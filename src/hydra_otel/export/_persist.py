@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hydra_otel.core import track_error
 from hydra_otel.export._adoption import adopt_leftovers, find_leftovers
-from hydra_otel.export._batch import Batch
+from hydra_otel.export._batch import SPOOLED, Batch
 from hydra_otel.export._codec import SpoolCodec
 from hydra_otel.export._ledger import Ledger
 from hydra_otel.export._spool import SpoolError, SqliteSpool
@@ -112,6 +112,7 @@ class Persister:
             self._ledger.abort_spool(batch)
             self._ledger.drop("encode_error", len(batch))
             return False
+        batch.payload = payload
         try:
             result = spool.append(payload, len(batch), pin=True)
         except SpoolError as error:
@@ -121,6 +122,14 @@ class Persister:
             return False
         self._after_append(spool, batch, result.row_id, self._ledger.end_spool(batch, result))
         return result.row_id is not None
+
+    def set_aside(self, batch: Batch) -> None:
+        """Keep a batch the sender gave back only in the spool (replayed later)."""
+        spool = self._spool
+        if batch.state == SPOOLED and batch.row_id is not None and spool is not None:
+            spool.release(batch.row_id, failed=False)  # its written-behind copy is enough
+        else:
+            self.persist(batch)
 
     @staticmethod
     def _after_append(spool: SqliteSpool, batch: Batch, row_id: int | None, step: str) -> None:

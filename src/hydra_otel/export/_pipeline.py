@@ -63,6 +63,8 @@ class Pipeline:
         self._max_records = options.max_queue_records
         self._max_bytes = options.max_queue_bytes
         self._batch_size = options.max_batch_size
+        limit = options.max_queue_records
+        self._yield_above = limit // 2 if options.yield_when_busy else limit
 
     # -- threads ---------------------------------------------------------------------
 
@@ -120,20 +122,22 @@ class Pipeline:
             if ledger.closed:
                 ledger.dropped["shutdown"] += 1
                 return
-            if ledger.queue_records >= self._max_records or (
-                ledger.queue_bytes + size > self._max_bytes
+            held = ledger.queue_records + ledger.live_records
+            if held >= self._max_records or (
+                ledger.queue_bytes + ledger.live_bytes + size > self._max_bytes
             ):
                 ledger.dropped["queue_full"] += 1
                 return
             ledger.queue.append((record, size))
             ledger.queue_records = depth = ledger.queue_records + 1
             ledger.queue_bytes += size
-            if depth == 1:
-                ledger.queue_since = time.monotonic()
         if self.sync:
             self._sync_step(depth)
-        elif depth >= self._batch_size and not self.intake.wake.is_set():
-            self.intake.wake.set()
+        elif depth >= self._batch_size:
+            if not self.intake.wake.is_set():
+                self.intake.wake.set()
+            if depth + ledger.live_records > self._yield_above:
+                time.sleep(0)  # let the export threads catch up before the queue overflows
         if not emitted & _LIVENESS_CHECK_MASK or not self._started:
             self.check_background()
 
@@ -153,7 +157,7 @@ class Pipeline:
         entries = self.ledger.take_queue()
         for batch in make_batches(entries, self._batch_size, time.monotonic()):
             if self.health.healthy or self.sender.probe_due():
-                batch.live = True
+                self.ledger.go_live(batch)
                 self.sender.send_live(batch, retries=False)
             else:
                 self.persister.persist(batch)
@@ -163,12 +167,17 @@ class Pipeline:
     def flush(self, timeout: float) -> bool:
         """Wait until everything accepted so far is exported; False at ``timeout``.
 
+        "Everything" includes what this run took over from earlier runs' spool files
+        and acknowledged batches waiting to be sent again.
+
         While the collector is unhealthy and nothing is left only in memory, it asks the
         sender for an immediate probe and returns False as soon as a probe fails: the
         records are safe in the spool and waiting longer would not help.
         """
         deadline = time.monotonic() + max(timeout, 0.0)
         probe_mark: int | None = None
+        if self._threads and not self.sync:  # first learn about earlier runs' leftovers
+            self.sender.scanned_leftovers.wait(max(deadline - time.monotonic(), 0.0))
         while True:
             if self.sync and self._sync_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
                 try:
@@ -178,7 +187,7 @@ class Pipeline:
             else:
                 self.intake.wake.set()
             counts = self.ledger.counts()
-            if counts["queued"] == 0 and counts["spooled"] == 0:
+            if _nothing_pending(counts):
                 return True
             if not self.health.healthy and self._persisted(counts):
                 probe_mark = self._probe_for_flush(probe_mark, deadline)
@@ -271,6 +280,11 @@ class Pipeline:
             "strategy_history": self.strategy.history(),
             "thread_restarts": self.restarts,
         }
+
+
+def _nothing_pending(counts: dict[str, Any]) -> bool:
+    pending = ("queued", "spooled", "inherited_spooled", "redeliver_pending")
+    return not any(counts[key] for key in pending)
 
 
 _ORPHANED_CONNECTIONS: list[object] = []

@@ -86,6 +86,8 @@ class FallbackExportProcessor(LogRecordProcessor):
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Wait until every record accepted so far is exported.
 
+        That includes the records this run took over from earlier runs' spool files.
+
         Returns:
             True if all were exported in time. False on timeout, and also as soon as
             the collector is unhealthy and every record is safe in the spool.
@@ -124,8 +126,9 @@ class FallbackExportProcessor(LogRecordProcessor):
         ``exported``, ``queued``, ``spooled`` (this run's records), ``dropped`` and
         ``dropped_by_reason``, ``conserved`` (the invariant holds), ``queue_depth``,
         ``queue_bytes``, ``memory_ring_depth``, ``replayed`` (delivered from spool or
-        ring), ``recovered`` (earlier runs' records delivered), ``inherited_spooled``,
-        ``inherited_dropped``, ``spool_depth`` (all spooled records), ``spool_bytes``,
+        ring), ``adopted`` (earlier runs' records taken over from their spool files),
+        ``recovered`` (of those, delivered), ``inherited_spooled``, ``inherited_dropped``,
+        ``redelivered`` and ``redeliver_pending`` (see ``redeliver_window``), ``spool_depth`` (all spooled records), ``spool_bytes``,
         ``spool_path``, ``spool_errors``, ``strategy_switches``, ``strategy_history``,
         ``thread_restarts``.
         """

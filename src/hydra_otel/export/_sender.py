@@ -56,6 +56,8 @@ class Sender:
         self._probe_failures = 0
         self._next_probe = 0.0
         self._next_adoption = 0.0
+        self.scanned_leftovers = threading.Event()
+        """Set once the spool directory was first checked for earlier runs' leftovers."""
         self._was_healthy = True
 
     def run(self) -> None:
@@ -98,7 +100,10 @@ class Sender:
         now = time.monotonic()
         if now >= self._next_adoption or recovered:
             self._next_adoption = now + _ADOPTION_INTERVAL
-            self._persister.adopt()
+            try:
+                self._persister.adopt()
+            finally:
+                self.scanned_leftovers.set()
 
     # -- live batches ----------------------------------------------------------------
 
@@ -111,7 +116,7 @@ class Sender:
         failures = 0
         attempt: Attempt | None = None
         while self._resume_reached(wait=retries):
-            attempt = self._attempt(lambda: self._call.send(batch.records))
+            attempt = self._attempt(lambda: self._send_batch(batch))
             if attempt.success:
                 break
             failures += 1
@@ -140,6 +145,12 @@ class Sender:
         self._next_probe = 0.0
         with self._ledger.lock:
             self._ledger.has_work.notify()
+
+    def _send_batch(self, batch: Batch) -> Attempt:
+        payload = batch.payload
+        if payload is not None and self._call.sends_payloads:
+            return self._call.send_payload(payload)  # written behind: already encoded
+        return self._call.send(batch.records)
 
     def probe_due(self) -> bool:
         """True when neither a Retry-After nor the probe backoff forbids an attempt now."""
