@@ -105,9 +105,12 @@ def test_non_phones(candidate: str, groups: list[int]) -> None:
     assert not phone_valid(candidate, candidate, True, groups)
 
 
-def test_short_local_number_needs_phone_context() -> None:
-    assert not phone_valid("3664 8562", "36648562", False, [4, 4])
-    assert phone_valid("3664 8562", "36648562", False, [4, 4], context=True)
+def test_short_local_numbers() -> None:
+    assert phone_valid("3664 8562", "36648562", False, [4, 4])  # standing alone
+    assert not phone_valid("3664 8562", "36648562", False, [4, 4], whole=False)
+    assert not phone_valid("2024-0001", "20240001", False, [4, 4])  # a year, then a number
+    assert not phone_valid("366 48562", "36648562", False, [3, 5])
+    assert phone_valid("366 48562", "36648562", False, [3, 5], context=True)
 
 
 def test_ipv4_skips_loopback_netmask_and_versions() -> None:

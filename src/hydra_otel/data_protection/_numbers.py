@@ -120,20 +120,22 @@ def _longest_at(
             ends.append(j)
     for j in reversed(ends):
         budget.left -= _JUDGEMENT_COST
-        entity = _classify(text, first, groups[j][1], enabled)
+        entity = _classify(text, first, groups[j][1], enabled, whole=False)
         if entity is not None:
             return (first, groups[j][1], entity), j
     return None
 
 
 def _split(text: str, groups: list[tuple[int, int]], enabled: frozenset[str]) -> list[NumberMatch]:
+    """Longest valid prefix (then the rest), else longest valid suffix. Cuts only fall on
+    spaces: a run written with ``-`` or ``.`` (a UUID, a version) is never cut open."""
     sizes = [e - s for s, e in groups]
     total = sum(sizes)
     prefix_digits = total
     for last in range(len(groups) - 2, -1, -1):  # prefixes, longest first
         prefix_digits -= sizes[last + 1]
-        if _MIN_DIGITS <= prefix_digits <= _MAX_PART_DIGITS:
-            entity = _classify(text, groups[0][0], groups[last][1], enabled)
+        if _MIN_DIGITS <= prefix_digits <= _MAX_PART_DIGITS and _cut(text, groups, last):
+            entity = _classify(text, groups[0][0], groups[last][1], enabled, whole=False)
             if entity is not None:
                 found = [(groups[0][0], groups[last][1], entity)]
                 rest = groups[last + 1 :]
@@ -141,14 +143,21 @@ def _split(text: str, groups: list[tuple[int, int]], enabled: frozenset[str]) ->
     suffix_digits = total
     for first in range(1, len(groups)):  # suffixes, longest first
         suffix_digits -= sizes[first - 1]
-        if _MIN_DIGITS <= suffix_digits <= _MAX_PART_DIGITS:
-            entity = _classify(text, groups[first][0], groups[-1][1], enabled)
+        if _MIN_DIGITS <= suffix_digits <= _MAX_PART_DIGITS and _cut(text, groups, first - 1):
+            entity = _classify(text, groups[first][0], groups[-1][1], enabled, whole=False)
             if entity is not None:
                 return [(groups[first][0], groups[-1][1], entity)]
     return []
 
 
-def _classify(text: str, start: int, end: int, enabled: frozenset[str]) -> str | None:
+def _cut(text: str, groups: list[tuple[int, int]], after: int) -> bool:
+    """True when the separator after group ``after`` contains a space."""
+    return " " in text[groups[after][1] : groups[after + 1][0]]
+
+
+def _classify(
+    text: str, start: int, end: int, enabled: frozenset[str], whole: bool = True
+) -> str | None:
     if text[start] == "(" and ")" not in text[start:end]:
         start += 1  # an opening parenthesis of the prose, not of an area code
     candidate = text[start:end]
@@ -175,7 +184,13 @@ def _classify(text: str, start: int, end: int, enabled: frozenset[str]) -> str |
         return "credit_card"
     if "phone" in enabled:
         context = n < 10 and has_phone_context(text[max(0, start - 40) : start])
-        return _phone(candidate, digits, False, context)
+        entity = _phone(candidate, digits, context, whole)
+        if entity is not None and n < 10 and not context:
+            # A short local form is weak evidence: an id or a unit next to it wins.
+            before = text[max(0, start - _ID_LOOKBACK) : start]
+            if is_id_context(before) or is_unit_context(text[end : end + 12]):
+                return None
+        return entity
     return None
 
 
@@ -203,11 +218,11 @@ def _card_shaped(candidate: str) -> bool:
     return False
 
 
-def _phone(candidate: str, digits: str, bare: bool, context: bool) -> str | None:
+def _phone(candidate: str, digits: str, context: bool, whole: bool) -> str | None:
     if "(0)" in candidate:
         candidate = candidate.replace("(0)", "", 1)
         digits = candidate.translate(_NOT_DIGITS)
     groups = [len(group) for group in _DIGIT_GROUP.findall(candidate)]
-    if phone_valid(candidate, digits, bare, groups, context):
+    if phone_valid(candidate, digits, False, groups, context, whole):
         return "phone"
     return None

@@ -47,6 +47,7 @@ _CLASSES = bytes(
 )
 _NUMBER_WINDOW_AFTER = 16
 _LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
+_LONGEST_RUN = _LONGEST_NUMBER * 4  # characters: 21 digits and at most 3 separators each
 _DROP_SEPARATORS = str.maketrans("", "", " ().-")
 _NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 64
 _MAX_FINDINGS = 1024
@@ -258,7 +259,7 @@ class TextScanner:
                     found.extend(classify_number_run(text, run_start, run_end, numbers, budget))
                     searched_to = candidate.end()
                     continue
-            elif len(run.translate(_DROP_SEPARATORS)) > _LONGEST_NUMBER:
+            elif len(run) > _LONGEST_RUN or len(run.translate(_DROP_SEPARATORS)) > _LONGEST_NUMBER:
                 matches, stopped = segment_number_run(text, run_start, run_end, numbers, budget)
                 found.extend(matches)
                 _mask_digit_run(text[stopped:run_end], stopped, run_end, found)
@@ -426,8 +427,8 @@ def _secret_hint(lowered: bytes) -> bool:
 
 
 def _mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
-    """Fail closed once the number budget is spent: a run of 7+ digits is masked whole."""
-    if len(run.translate(_DROP_SEPARATORS)) >= 7:
+    """Fail closed once the number budget is spent: what is left of a run is masked whole."""
+    if len(run) >= 7:
         found.append((start, end, "number"))
 
 

@@ -109,7 +109,7 @@ _UNIT_WORDS: frozenset[str] = frozenset(
 _LETTERS_ONLY = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalpha()}
 )  # every ASCII non-letter becomes a space, so words split apart
-_PHONE_CONTEXT = re.compile(r"phone|tel|mobile|cell|fax|sms|call|dial|contact|whatsapp")
+_PHONE_CONTEXT = re.compile(r"\b(?:phone|tel|mobile|cell|fax|sms|call|dial|contact|whatsapp)")
 
 
 def has_phone_context(before: str) -> bool:
@@ -148,6 +148,7 @@ def date_like(candidate: str) -> bool:
 
 
 _NANP_GROUPS = ([3, 3, 4], [3, 7])
+_CENTURIES = ("19", "20")
 
 
 def _nanp_valid(digits: str) -> bool:
@@ -155,7 +156,12 @@ def _nanp_valid(digits: str) -> bool:
 
 
 def phone_valid(
-    candidate: str, digits: str, bare: bool, groups: list[int], context: bool = False
+    candidate: str,
+    digits: str,
+    bare: bool,
+    groups: list[int],
+    context: bool = False,
+    whole: bool = True,
 ) -> bool:
     """Decide whether a digit run is a phone number in a common national or E.164 form.
 
@@ -165,7 +171,9 @@ def phone_valid(
         bare: True when the run has no separators at all.
         groups: the lengths of its digit groups, in order.
         context: True when the surrounding words talk about phones; then short local
-            forms (``3664 8562``) are accepted too.
+            forms (``366 48562``) are accepted too.
+        whole: False for a part cut out of a longer run; the weak local form
+            ``2345 6789`` only counts when it stands alone.
     """
     n = len(digits)
     if candidate.startswith("+") or candidate.startswith("(+"):
@@ -181,7 +189,16 @@ def phone_valid(
     if digits[0] == "0" and digits[1] != "0" and 10 <= n <= 12:
         if bare:
             return n <= 11
-        return len(groups) <= 5 and groups[0] >= 2
+        return len(groups) <= 5 and 2 <= groups[0] <= 5  # area code, then the line
+    if (
+        whole
+        and groups == [4, 4]
+        and len(candidate) == 9
+        and candidate[4] in " -"
+        and digits[0] != "0"
+        and digits[:2] not in _CENTURIES
+    ):
+        return True  # a local number as "2345 6789" / "2345-6789" (not "2024-0001")
     return context and 7 <= n <= 9 and not bare and len(groups) <= 3 and min(groups) >= 2
 
 
