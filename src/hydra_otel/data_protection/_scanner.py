@@ -49,7 +49,7 @@ _NUMBER_WINDOW_AFTER = 16
 _LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
 _LONGEST_RUN = _LONGEST_NUMBER * 4  # characters: 21 digits and at most 3 separators each
 _DROP_SEPARATORS = str.maketrans("", "", " ().-")
-_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 64
+_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 128
 _MAX_FINDINGS = 1024
 """More findings than this in one string is not a log line but a dump: it is masked whole."""
 _MAX_MATCHES = 2048
@@ -67,7 +67,9 @@ _NUMBER_FINDER = re.compile(
 # searches fastest. Each is a necessary condition of the detectors it guards.
 _IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
 _IPV4_REACH = 16
-_IPV6_CENTER = re.compile(rb":[0-9A-Fa-f]{0,4}:")
+_IPV6_CENTER = re.compile(rb"::|[A-Fa-f][0-9A-Fa-f]{0,3}:|:[0-9A-Fa-f]{0,3}[A-Fa-f]")
+"""Where an IPv6 address can be on a long text: a "::", or a hex letter next to a colon
+(an all-decimal address without "::" is only looked for in texts under 2 KiB)."""
 _IPV6_REACH = 60
 _WINDOW_SLACK = 512  # windows grow past their centre so that dense hits need few of them
 _TOKEN_HINT = re.compile(
