@@ -110,6 +110,11 @@ class SensitiveKeyRules:
         self._cache[key] = verdict
         return verdict
 
+    @property
+    def known_verdicts(self) -> dict[str, int]:
+        """The verdict cache itself (read-only use): hot loops look keys up without a call."""
+        return self._cache
+
     def is_sensitive(self, key: str) -> bool:
         """True when values under ``key`` are redacted whatever they hold."""
         return self.verdict(key) == self.SENSITIVE

@@ -156,15 +156,21 @@ class DataSanitizer:
     ) -> None:
         copy = getattr(attributes, "copy", None)
         snapshot: Mapping[str, Any] = copy() if copy is not None else dict(attributes)
-        verdict = self._keys.verdict
+        verdict, known = self._keys.verdict, self._keys.known_verdicts
+        clean, needs_scan = self._clean, self._needs_scan
         for key, value in snapshot.items():
             kind = type(value)
             if kind is str:
-                judged = verdict(key)
-                if judged == 0 and self._needs_scan(value):
-                    keys.append(key)
-                    texts.append(value)
-                    continue
+                judged = known.get(key)
+                if judged is None:
+                    judged = verdict(key)
+                if judged == 0:
+                    if len(value) < _SHORTEST_FINDING or value in clean:
+                        continue
+                    if needs_scan(value):
+                        keys.append(key)
+                        texts.append(value)
+                        continue
             elif kind is int or kind is float or kind is bool or value is None:
                 if kind is bool or value is None or verdict(key) != _SENSITIVE:
                     continue
