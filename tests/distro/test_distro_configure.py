@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraBridgeHandler
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
@@ -14,6 +13,7 @@ import hydra_otel.distro
 from hydra_otel.core import ConfigurationError
 from hydra_otel.distro import configure, effective_configuration, shutdown
 from hydra_otel.testing import RotelCollector
+from hydra_otel_instrumentation_logging import HydraBridgeHandler
 
 
 def _bridges() -> list[logging.Handler]:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Iterator, Sequence
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider, ReadableLogRecord
 from opentelemetry.sdk._logs.export import (
     LogRecordExporter,
@@ -18,6 +17,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
 from hydra_otel.distro import PipelineGuardedSpanExporter, build_log_record_processors
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 TRANSPORT = logging.getLogger("tests.transport")
 
@@ -78,7 +78,13 @@ def test_the_seam_feeds_every_exporter_in_order() -> None:
     logging.getLogger("tests.app").error("one record")
     assert provider.force_flush()
 
-    assert len(processors) == 2
+    kinds = [type(processor).__name__ for processor in processors]
+    assert kinds == [
+        "SecurityValidationProcessor",
+        "RedactionProcessor",
+        "FallbackExportProcessor",
+        "FallbackExportProcessor",
+    ]
     assert first.bodies == ["one record"] and second.bodies == ["one record"]
 
 

@@ -44,6 +44,7 @@ from hydra_otel.core._diagnostics import enter_pipeline, in_pipeline, leave_pipe
 from hydra_otel.distro import build_resource
 from hydra_otel.formats import FormatOptions
 from hydra_otel.plugins import HydraPlugin, LogEvent
+from hydra_otel.processors import safety_processors
 
 ExcInfo = bool | BaseException | tuple[Any, Any, Any] | None
 
@@ -110,6 +111,12 @@ class HydraLogger(metaclass=MagicConfigAccess):
             logger_name=name,
             base_resource=build_resource(self.config.resource, self.config.service_name),
             format_options=FormatOptions.from_config(self.config),
+            extra_processors=safety_processors(
+                settings,
+                security=self.config.enable_security,
+                detectors=self.config.enable_sanitization,
+                sensitive_keys=self.config.redact_sensitive,
+            ),
         )
         _close_at_exit(self)
 

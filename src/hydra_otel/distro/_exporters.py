@@ -117,7 +117,19 @@ def load_exporter_classes(environ: Mapping[str, str]) -> ExporterClasses:
         )
     except RuntimeError as exc:
         raise ConfigurationError(f"invalid exporter selection: {exc}") from None
-    return loaded
+    spans, metrics, logs = loaded
+    return spans, metrics, {name: _FAST_LOG_EXPORTERS.get(name, cls) for name, cls in logs.items()}
+
+
+def _fast_log_exporters() -> dict[str, type[LogRecordExporter]]:
+    from hydra_otel.export.otlp import FastOTLPGrpcLogExporter, FastOTLPLogExporter
+
+    return {"otlp_proto_http": FastOTLPLogExporter, "otlp_proto_grpc": FastOTLPGrpcLogExporter}
+
+
+_FAST_LOG_EXPORTERS = _fast_log_exporters()
+"""OTLP log exporters are hydra's own: the same OTEL_* semantics and constructor
+arguments as the SDK's, writing the wire format directly (see hydra_otel.export.otlp)."""
 
 
 def exporter_arguments(
@@ -129,8 +141,10 @@ def exporter_arguments(
     ``OTEL_EXPORTER_OTLP_*`` variables themselves.
     """
     module = exporter_class.__module__
-    is_http = module.startswith(_OTLP_HTTP_MODULE)
-    if not (is_http or module.startswith(_OTLP_GRPC_MODULE)):
+    fast_http, fast_grpc = _FAST_LOG_EXPORTERS.values()
+    is_http = module.startswith(_OTLP_HTTP_MODULE) or issubclass(exporter_class, fast_http)
+    is_grpc = module.startswith(_OTLP_GRPC_MODULE) or issubclass(exporter_class, fast_grpc)
+    if not (is_http or is_grpc):
         return {}
     arguments: dict[str, Any] = {}
     if options.endpoint is not None:

@@ -16,14 +16,17 @@ from collections.abc import Sequence
 
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
 from opentelemetry.sdk._logs.export import (
-    BatchLogRecordProcessor,
     LogRecordExporter,
     LogRecordExportResult,
 )
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
+from hydra_otel.config import load_settings
 from hydra_otel.core._diagnostics import enter_pipeline, leave_pipeline
+from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
+from hydra_otel.export.otlp import FastOTLPExporterBase
+from hydra_otel.processors import safety_processors
 
 
 def build_log_record_processors(
@@ -31,9 +34,12 @@ def build_log_record_processors(
 ) -> list[LogRecordProcessor]:
     """Return the processors, in order, that feed ``exporters`` on the global LoggerProvider.
 
-    One batching processor per exporter today, each exporter wrapped in the
-    re-entry guard. Processors that must see every record before any export
-    (redaction) go first in the returned list.
+    First the safety processors (log-injection neutralisation, redaction, the audit
+    chain), which must see every record before any export; then one
+    FallbackExportProcessor per exporter. OTLP exporters keep the crash-safe spool;
+    other exporters (console, custom ones) get the same background batching without
+    it. The fallback processor's threads run inside the re-entry guard; an exporter
+    it cannot see through is wrapped in it too.
 
     Args:
         exporters: the log exporters selected by ``OTEL_LOGS_EXPORTER`` / ``configure()``.
@@ -41,7 +47,18 @@ def build_log_record_processors(
     Returns:
         The processors to add to the LoggerProvider, in the order they must run.
     """
-    return [BatchLogRecordProcessor(PipelineGuardedLogExporter(exporter)) for exporter in exporters]
+    settings = load_settings()
+    processors = safety_processors(settings)
+    base = FallbackExportOptions.from_settings(settings)
+    for exporter in exporters:
+        if isinstance(exporter, FastOTLPExporterBase):
+            processors.append(FallbackExportProcessor(exporter, options=base))
+        else:
+            local = base.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
+            processors.append(
+                FallbackExportProcessor(PipelineGuardedLogExporter(exporter), options=local)
+            )
+    return processors
 
 
 class PipelineGuardedLogExporter(LogRecordExporter):

@@ -26,6 +26,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from hydra_otel.config import load_settings
 from hydra_otel.core import ConfigurationError
 from hydra_otel.core._diagnostics import internal_logger
 from hydra_otel.distro._exporters import (
@@ -39,6 +40,7 @@ from hydra_otel.distro._exporters import (
 from hydra_otel.distro._log_pipeline import PipelineGuardedSpanExporter, build_log_record_processors
 from hydra_otel.distro._options import TelemetryOptions
 from hydra_otel.distro._resource import build_resource
+from hydra_otel.processors import RedactionSpanProcessor
 
 CONFIGURATOR_ARGUMENTS = frozenset(
     {
@@ -208,6 +210,8 @@ def _tracer_provider(
     extra: Sequence[SpanProcessor] = arguments.get("span_processors") or ()
     for processor in extra:
         provider.add_span_processor(processor)
+    if load_settings().redaction_enabled:
+        provider.add_span_processor(RedactionSpanProcessor.from_settings())
     for exporter in exporters:
         provider.add_span_processor(BatchSpanProcessor(PipelineGuardedSpanExporter(exporter)))
     return provider
