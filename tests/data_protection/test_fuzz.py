@@ -10,6 +10,7 @@ busy machine does not make the bound flaky.
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -52,6 +53,32 @@ fragment_texts = st.builds(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=fragment_texts)
 def test_repeated_fragments_up_to_64_kib_stay_under_10_ms(text: str) -> None:
+    assert _cpu_seconds(text) <= LIMIT_SECONDS
+
+
+ALPHABETS = [
+    "".join(map(chr, range(32, 0x2FFF))),  # any BMP text
+    "0123456789 -().+@:",  # digit soup
+    "0123456789abcdefABCDEF:.-_=@ ",  # hex, colons and punctuation
+    "aA0 @.:-_=/+()[]{}\"'\n",  # every character class the patterns care about
+]
+
+
+def _random_text(seed: int, alphabet: str, size: int) -> str:
+    return "".join(random.Random(seed).choices(alphabet, k=size))
+
+
+random_texts = st.builds(
+    _random_text,
+    st.integers(min_value=0, max_value=2**32),
+    st.sampled_from(ALPHABETS),
+    st.integers(min_value=1024, max_value=MAX_CHARS),
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=random_texts)
+def test_random_texts_up_to_64_kib_stay_under_10_ms(text: str) -> None:
     assert _cpu_seconds(text) <= LIMIT_SECONDS
 
 
