@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 
 from hydra_otel.testing import isolated_logging_state
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
 from opentelemetry.sdk.trace import TracerProvider
 
 from hydra_otel.core import get_error_stats
 from hydra_otel.core._diagnostics import internal_logger, pipeline_guard
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 pytestmark = pytest.mark.usefixtures("bridge")
 

@@ -6,12 +6,13 @@ import logging
 import warnings
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 from opentelemetry._logs import set_logger_provider
 from opentelemetry.sdk._logs import LoggerProvider, LogRecordLimits
 from opentelemetry.sdk._logs._internal import _LoggerConfig
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+
+from hydra_otel_instrumentation_logging import HydraLoggingInstrumentor
 
 
 def _provider(exporter: InMemoryLogRecordExporter, **kwargs: object) -> LoggerProvider:

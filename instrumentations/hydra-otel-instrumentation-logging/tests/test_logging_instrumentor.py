@@ -6,10 +6,11 @@ import logging
 import warnings
 
 import pytest
-from hydra_otel_instrumentation_logging import HydraBridgeHandler, HydraLoggingInstrumentor
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
 from opentelemetry.util._importlib_metadata import entry_points
+
+from hydra_otel_instrumentation_logging import HydraBridgeHandler, HydraLoggingInstrumentor
 
 
 def _bridges_on_root() -> list[logging.Handler]:

@@ -212,9 +212,7 @@ def _processor_for(
     if destination.type == "otlp":
         options = options.evolve(spool_name=_spool_name(service_name, destination))
     else:
-        options = options.evolve(
-            spool_enabled=False, add_record_uid=False, publish_metrics=False
-        )
+        options = options.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
     return FallbackExportProcessor(exporter, options=options)
 
 
