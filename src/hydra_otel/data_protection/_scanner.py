@@ -83,8 +83,7 @@ _LONG_TEXT = 2048
 _SECRET_LITERALS = tuple(_SECRET_HINT.pattern.split(b"|"))
 _NUMBER = re.compile(P.NUMBER)
 _EMAIL_DOMAIN = re.compile(P.EMAIL_DOMAIN)
-_LOCAL_PART = re.compile(r"[\w.+%\-]{1,64}$")
-_LOCAL_CHARS = re.compile(r"[\w.+%\-]")
+_LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
 _IBAN = re.compile(P.IBAN)
 _SSN_CONTEXT = re.compile(P.SSN_CONTEXT, re.ASCII)
 _IPV4 = re.compile(P.IPV4)
@@ -463,13 +462,11 @@ def _plain_number_end(text: str, end: int) -> bool:
 def _local_part_start(text: str, at: int) -> int:
     """Start of the e-mail local part ending at ``at`` (the ``@``), or -1 when there is
     none or it runs past 64 characters (then it is not an address)."""
-    m = _LOCAL_PART.search(text, max(0, at - 64), at)
-    if m is None:
-        return -1
-    start = m.start()
-    if start > 0 and _LOCAL_CHARS.match(text, start - 1) is not None:
-        return -1
-    return start
+    window = text[max(0, at - 65) : at][::-1]  # read backwards from the "@"
+    m = _LOCAL_PART.match(window)
+    if m is None or m.end() > 64:
+        return -1  # nothing before the "@", or more than 64 characters: no address
+    return at - m.end()
 
 
 def _inside_url_userinfo(text: str, start: int) -> bool:
