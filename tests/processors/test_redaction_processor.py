@@ -136,3 +136,29 @@ def test_shutdown_never_lets_data_through(pipeline: Pipeline) -> None:
     assert pipeline.processor.force_flush() is True
     exported = pipeline.emit("ann@example.com")
     assert exported.log_record.body == "[REDACTED:email]"
+
+
+def test_self_metrics_are_published_as_otel_counters(pipeline: Pipeline) -> None:
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(metric_readers=[reader])
+    pipeline.processor.register_metrics(meter_provider.get_meter("hydra-otel"))
+    pipeline.emit("ann@example.com, 415-555-2671")
+    pipeline.emit("clean")
+    data = reader.get_metrics_data()
+    points = {
+        metric.name: {tuple(sorted(p.attributes.items())): p.value for p in metric.data.data_points}
+        for rm in data.resource_metrics
+        for sm in rm.scope_metrics
+        for metric in sm.metrics
+    }
+    assert points["hydra.redaction.records"] == {(("signal", "logs"),): 2}
+    assert points["hydra.redaction.records_redacted"] == {(("signal", "logs"),): 1}
+    assert points["hydra.redaction.matches"] == {
+        (("entity", "email"), ("signal", "logs")): 1,
+        (("entity", "phone"), ("signal", "logs")): 1,
+    }
+    assert next(iter(points["hydra.redaction.time"].values())) > 0
+    meter_provider.shutdown()

@@ -121,15 +121,15 @@ def _fail_closed(record: Any, exc: Exception) -> None:
 
 
 def register_redaction_metrics(meter: Meter, stats: RedactionStats, signal: str) -> None:
-    """Observable counters ``hydra.redaction.records``, ``.matches`` (by entity), ``.time``."""
+    """Observable counters ``hydra.redaction.records``, ``.records_redacted``, ``.matches``
+    (attribute ``entity``) and ``.time`` (seconds), each with attribute ``signal``."""
     from opentelemetry.metrics import CallbackOptions, Observation
 
     def records(_: CallbackOptions) -> list[Observation]:
-        snap = stats.snapshot()
-        return [
-            Observation(snap["records"], {"signal": signal, "redacted": False}),
-            Observation(snap["records_redacted"], {"signal": signal, "redacted": True}),
-        ]
+        return [Observation(stats.snapshot()["records"], {"signal": signal})]
+
+    def redacted(_: CallbackOptions) -> list[Observation]:
+        return [Observation(stats.snapshot()["records_redacted"], {"signal": signal})]
 
     def matches(_: CallbackOptions) -> list[Observation]:
         by_entity = stats.snapshot()["matches_by_entity"]
@@ -139,5 +139,6 @@ def register_redaction_metrics(meter: Meter, stats: RedactionStats, signal: str)
         return [Observation(stats.snapshot()["time_ns"] / 1e9, {"signal": signal})]
 
     meter.create_observable_counter("hydra.redaction.records", [records], "{record}")
+    meter.create_observable_counter("hydra.redaction.records_redacted", [redacted], "{record}")
     meter.create_observable_counter("hydra.redaction.matches", [matches], "{match}")
     meter.create_observable_counter("hydra.redaction.time", [spent], "s")
