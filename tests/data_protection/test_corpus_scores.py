@@ -56,3 +56,16 @@ def test_at_most_one_benign_line_in_a_thousand_is_altered(corpus_scores: Scores)
 def test_benign_lookalikes_next_to_pii_survive(corpus_scores: Scores) -> None:
     assert corpus_scores.lookalikes > 5000
     assert corpus_scores.lookalikes_lost / corpus_scores.lookalikes <= 0.001
+
+
+def test_redacting_the_corpus_twice_changes_nothing() -> None:
+    from hydra_otel.data_protection import DataSanitizer, RedactionReport
+
+    sanitizer = DataSanitizer()
+    for sample in generate_corpus(pii_records=20 * len(ENTITIES), benign_records=200, seed=31):
+        attributes = dict(sample.attributes)
+        body = sanitizer.redact_record(sample.body, attributes, RedactionReport())
+        again = dict(attributes)
+        report = RedactionReport()
+        assert sanitizer.redact_record(body, again, report) == body
+        assert again == attributes and not report

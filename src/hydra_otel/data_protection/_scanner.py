@@ -49,6 +49,7 @@ _NUMBER_WINDOW_AFTER = 16
 _LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
 _LONGEST_RUN = _LONGEST_NUMBER * 4  # characters: 21 digits and at most 3 separators each
 _DROP_SEPARATORS = str.maketrans("", "", " ().-")
+_DIGIT_BYTES = b"0123456789"
 _NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 128
 _MAX_FINDINGS = 1024
 """More findings than this in one string is not a log line but a dump: it is masked whole."""
@@ -212,7 +213,8 @@ class TextScanner:
 
     def _scan_generic(self, text: str, raw: bytes, found: list[Span]) -> None:
         """Numbers (cards, SSNs, phones) and key=value secrets."""
-        if self._numbers and not _overflowed(found):
+        digits = len(raw) - len(raw.translate(None, _DIGIT_BYTES))
+        if digits >= 7 and self._numbers and not _overflowed(found):  # 7 = shortest number
             self._scan_numbers(text, raw, found)
         lowered = raw.lower()
         if _secret_hint(lowered) and not _overflowed(found):
