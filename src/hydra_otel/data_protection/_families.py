@@ -1,0 +1,133 @@
+"""Detector families that need more than a pattern: IBAN lengths, IPv4 octets, PEM
+blocks, Authorization credentials, e-mail local parts, key names before a value."""
+
+from __future__ import annotations
+
+import re
+
+from hydra_otel.data_protection import _patterns as P
+from hydra_otel.data_protection._search import (
+    SEGMENT_BREAK,
+    Span,
+    matches,
+    near,
+)
+from hydra_otel.data_protection._validators import (
+    IBAN_LENGTHS,
+    basic_credentials_valid,
+    bearer_token_plausible,
+    iban_valid,
+    ipv4_valid,
+)
+
+IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+_IPV4_REACH = 16
+DROP_SEPARATORS = str.maketrans("", "", " ().-")
+_LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
+_IBAN = re.compile(P.IBAN)
+_IPV4 = re.compile(P.IPV4)
+_PRIVATE_KEY = re.compile(P.PRIVATE_KEY)
+_AUTHORIZATION = re.compile(P.AUTHORIZATION)
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
+    """Fail closed once the number budget is spent: what is left of a run is masked whole."""
+    if len(run) >= 7:
+        found.append((start, end, "number"))
+
+
+def plain_number_end(text: str, end: int) -> bool:
+    """The digits end here and nothing glued to them makes them part of a bigger token."""
+    after = text[end : end + 2]
+    if not after:
+        return True
+    first = after[0]
+    if first.isalnum() or first in "_@$x#":
+        return False
+    return not (first in ".-" and after[1:].isdigit())
+
+
+def local_part_start(text: str, at: int) -> int:
+    """Start of the e-mail local part ending at ``at`` (the ``@``), or -1 when there is
+    none or it runs past 64 characters (then it is not an address)."""
+    window = text[max(0, at - 65) : at][::-1]  # read backwards from the "@"
+    m = _LOCAL_PART.match(window)
+    if m is None or m.end() > 64:
+        return -1  # nothing before the "@", or more than 64 characters: no address
+    return at - m.end()
+
+
+def inside_url_userinfo(text: str, start: int) -> bool:
+    before = text[max(0, start - 300) : start]
+    scheme = before.rfind("://")
+    if scheme < 0:
+        return False
+    userinfo = before[scheme + 3 :]
+    return not any(char in userinfo for char in " \t\r\n/@")
+
+
+def scan_ipv4(text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
+    for m in near(_IPV4, text, classes, IPV4_HINT, _IPV4_REACH, found):
+        if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
+            found.append((m.start(), m.end(), "ipv4"))
+
+
+def scan_iban(text: str, found: list[Span]) -> None:
+    for m in matches(_IBAN, text, found):
+        run = m.group()
+        length = IBAN_LENGTHS.get(run[:2])
+        if length is None:
+            continue
+        end = _end_after_chars(run, length)
+        if end < 0 or (m.start() + end < len(text) and text[m.start() + end].isalnum()):
+            continue  # too short, or the country's length ends inside a longer token
+        if iban_valid(run[:end].replace(" ", "")):
+            found.append((m.start(), m.start() + end, "iban"))
+
+
+def _end_after_chars(run: str, count: int) -> int:
+    """Offset in ``run`` just after its ``count``-th non-space character (-1 if fewer)."""
+    position = seen = 0
+    for piece in run.split(" "):
+        if seen + len(piece) >= count:
+            return position + count - seen
+        seen += len(piece)
+        position += len(piece) + 1
+    return -1
+
+
+def scan_private_keys(text: str, found: list[Span]) -> None:
+    position = 0
+    for m in matches(_PRIVATE_KEY, text, found):
+        if m.start() < position:
+            continue
+        segment_end = text.find(SEGMENT_BREAK, m.end())
+        segment_end = len(text) if segment_end < 0 else segment_end
+        end_marker = text.find("-----END", m.end(), segment_end)
+        if end_marker < 0:
+            position = segment_end
+        else:
+            closing = text.find("-----", end_marker + 8, end_marker + 80)
+            position = closing + 5 if closing >= 0 else end_marker + 8
+        found.append((m.start(), position, "private_key"))
+
+
+def scan_authorization(text: str, found: list[Span]) -> None:
+    for m in matches(_AUTHORIZATION, text, found):
+        credential = m.group(1)
+        in_header = "authoriz" in text[max(0, m.start() - 40) : m.start()].lower()
+        is_basic = text[m.start() + 1] in "aA"
+        if is_basic:
+            plausible = basic_credentials_valid(credential)
+        else:
+            plausible = bearer_token_plausible(credential)
+        if in_header or plausible:
+            found.append((*m.span(1), "authorization"))
+
+
+def key_start(text: str, position: int) -> int:
+    limit = max(0, position - 40)
+    while position > limit and text[position - 1] in _KEY_CHARS:
+        position -= 1
+    return position

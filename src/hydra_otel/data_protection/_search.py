@@ -1,0 +1,140 @@
+"""The search machinery shared by the detectors: limits, hints, windows, blanking.
+
+Every detector searches through :func:`matches` (or :func:`near` on long texts), which
+stops a pattern after ``MAX_MATCHES`` candidates and flags the string: a text with that
+many candidates, or with more than ``MAX_FINDINGS`` findings, is a dump, not a log line,
+and is masked whole. Together with the number budget this bounds the time any input
+can take.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import AnyStr
+
+from hydra_otel.data_protection import _patterns as P
+
+Span = tuple[int, int, str]
+"""(start, end, entity) of one redaction inside a string."""
+
+SEGMENT_BREAK = "\n" * 8
+"""Joins the strings of one record for a single scan. Every pattern stops at a line
+break and context look-arounds stay within 8 characters of non-space, so nothing found
+spans two strings (a private key without END stops at the break as well)."""
+BREAK_LENGTH = len(SEGMENT_BREAK)
+
+CLASSES = bytes(
+    ord("0") if 48 <= b <= 57 else ord("A") if 65 <= b <= 90 else ord("a") if 97 <= b <= 122 else b
+    for b in range(256)
+)
+MAX_FINDINGS = 1024
+"""More findings than this in one string is not a log line but a dump: it is masked whole."""
+MAX_MATCHES = 2048
+"""Candidates one pattern may yield per string before the string counts as a dump too."""
+TOO_MANY: Span = (0, 0, "oversized")
+"""Marker a search leaves in the findings when it was cut off."""
+_WINDOW_SLACK = 512  # windows grow past their centre so that dense hits need few of them
+
+# Hints run on the text mapped to character classes (digits -> 0, A-Z -> A, a-z -> a) or
+# on its raw or lower-cased bytes; literal-led patterns are what CPython's regex engine
+# searches fastest. Each is a necessary condition of the detectors it guards.
+_TOKEN_HINT = re.compile(
+    rb"eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|ghp_|gho_|ghu_|ghs_"
+    rb"|ghr_|github_pat_|xox|xapp-|sk_live_|sk_test_|rk_live_|rk_test_|AIza|-----BEGIN"
+)
+_SECRET_HINT = re.compile(rb"pass|pwd|secret|token|key|auth|cookie|credential|cvv|cvc|bearer|basic")
+# On long texts a literal alternation can cost far more per byte (when the text is full of
+# its first letters) than one fast substring search per literal, so long texts use those.
+LONG_TEXT = 2048
+_SECRET_LITERALS = tuple(_SECRET_HINT.pattern.split(b"|"))
+_REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
+
+
+def near(
+    pattern: re.Pattern[str],
+    text: str,
+    index: bytes,
+    center: re.Pattern[bytes],
+    reach: int,
+    found: list[Span],
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` near the places ``center`` finds in ``index`` (bytes with
+    the text's offsets); a plain full-text search for short or non-ASCII texts.
+
+    A pattern whose every match lies within ``reach`` characters of a centre hit is
+    searched only in those windows: on a long text, that is far cheaper than a search
+    that evaluates the pattern's opening at every position.
+    """
+    if len(text) < LONG_TEXT or len(index) != len(text):
+        yield from matches(pattern, text, found)
+        return
+    length, searched_to, position, count = len(text), 0, 0, 0
+    while True:
+        hit = center.search(index, position)
+        if hit is None:
+            return
+        low = max(searched_to, hit.start() - reach)
+        high = min(length, hit.end() + reach + _WINDOW_SLACK)
+        for m in pattern.finditer(text, low, high):
+            if m.end() >= high and high < length:
+                high = m.start()  # may be cut by the window: searched again from here
+                break
+            count += 1
+            if count > MAX_MATCHES:
+                found.append(TOO_MANY)
+                return
+            yield m
+        searched_to = high
+        position = max(hit.start() + 1, searched_to - reach)
+
+
+def overflowed(found: list[Span]) -> bool:
+    return len(found) > MAX_FINDINGS or TOO_MANY in found
+
+
+def matches(
+    pattern: re.Pattern[AnyStr], text: AnyStr, found: list[Span]
+) -> Iterator[re.Match[AnyStr]]:
+    """``pattern.finditer(text)``, cut off (and flagged in ``found``) past MAX_MATCHES."""
+    for count, match in enumerate(pattern.finditer(text)):
+        if count >= MAX_MATCHES:
+            found.append(TOO_MANY)
+            return
+        yield match
+
+
+def token_hint(raw: bytes) -> bool:
+    # Token patterns start with literals, so on a long text running them all costs less
+    # than deciding whether to.
+    return len(raw) >= LONG_TEXT or _TOKEN_HINT.search(raw) is not None
+
+
+def secret_hint(lowered: bytes) -> bool:
+    if len(lowered) < LONG_TEXT:
+        return _SECRET_HINT.search(lowered) is not None
+    return any(literal in lowered for literal in _SECRET_LITERALS)
+
+
+def blank_out(text: str, spans: list[Span]) -> str:
+    """``text`` with every span replaced by line breaks (which every pattern stops at)."""
+    pieces, position = [], 0
+    for start, end, _ in sorted(spans):
+        if start < position:
+            start = position
+        if end <= start:
+            continue
+        pieces.append(text[position:start])
+        pieces.append("\n" * (end - start))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def outside_tokens(text: str, found: list[Span]) -> list[Span]:
+    tokens = [m.span() for m in _REDACTION_TOKEN.finditer(text)]
+    return [
+        span
+        for span in found
+        if not any(span[0] < t_end and t_start < span[1] for t_start, t_end in tokens)
+    ]
