@@ -159,23 +159,29 @@ class TextScanner:
         raw = text.encode("utf-8", "surrogatepass")
         found: list[Span] = []
         self._scan_distinct(text, raw, found)
-        if found and not overflowed(found):
+        if not found:
+            self._scan_generic(text, raw, found)
+        elif not overflowed(found):
             # What is found so far is blanked out (same length, so offsets hold) before
             # the generic number and key=value passes, which would pick at its pieces.
             rest = blank_out(text, found)
             self._scan_generic(rest, rest.encode("utf-8", "surrogatepass"), found)
-        elif not found:
-            self._scan_generic(text, raw, found)
-        if not overflowed(found):
-            for entity, pattern in self._extra.items():
-                found.extend((*m.span(), entity) for m in matches(pattern, text, found) if m.end())
-            if self._optional:
-                self._scan_optional(text, found)
+        if self._extra or self._optional:
+            self._scan_user(text, found)
         if not found:
             return found
-        if overflowed(found):
+        if len(text) > MAX_FINDINGS and overflowed(found):  # a shorter text cannot overflow
             return [(0, len(text), "oversized")]
         return self._merge(text, raw, found)
+
+    def _scan_user(self, text: str, found: list[Span]) -> None:
+        """Extra patterns from the options and the optional entities."""
+        if overflowed(found):
+            return
+        for entity, pattern in self._extra.items():
+            found.extend((*m.span(), entity) for m in matches(pattern, text, found) if m.end())
+        if self._optional:
+            self._scan_optional(text, found)
 
     def _scan_distinct(self, text: str, raw: bytes, found: list[Span]) -> None:
         """Entities with a distinctive shape: tokens, addresses, IBANs."""
@@ -338,7 +344,7 @@ class TextScanner:
         if b"[REDACTED:" in raw:
             found = outside_tokens(text, found)
         rank = self._rank
-        found.sort(key=lambda span: (span[0], rank.get(span[2], 99)))
+        found.sort()  # by start; ties are unions anyway, named by rank below
         merged: list[Span] = []
         for start, end, entity in found:
             if merged and start < merged[-1][1]:

@@ -90,6 +90,7 @@ def near(
 
 
 def overflowed(found: list[Span]) -> bool:
+    """True once the findings mark the string as a dump (too many, or a search cut off)."""
     return len(found) > MAX_FINDINGS or TOO_MANY in found
 
 
@@ -97,7 +98,15 @@ def matches(
     pattern: re.Pattern[AnyStr], text: AnyStr, found: list[Span]
 ) -> Iterator[re.Match[AnyStr]]:
     """``pattern.finditer(text)``, cut off (and flagged in ``found``) past MAX_MATCHES."""
-    for count, match in enumerate(pattern.finditer(text)):
+    if len(text) <= MAX_MATCHES:
+        return pattern.finditer(text)  # every match takes a character: it cannot overflow
+    return _capped(pattern.finditer(text), found)
+
+
+def _capped(
+    found_matches: Iterator[re.Match[AnyStr]], found: list[Span]
+) -> Iterator[re.Match[AnyStr]]:
+    for count, match in enumerate(found_matches):
         if count >= MAX_MATCHES:
             found.append(TOO_MANY)
             return
