@@ -65,19 +65,22 @@ def _wait_for_bodies(receiver: OtlpReceiver, expected: set[str], timeout: float 
 def test_collector_killed_mid_stream_and_restarted_loses_nothing(
     collector: RotelCollector, options: FallbackExportOptions
 ) -> None:
-    # rotel acknowledges before forwarding (10 ms batches): resend what it acked in the
-    # last 20 ms before it died; without that, each kill loses a few hundred records
+    # rotel acknowledges a request before forwarding it, and a kill loses up to ~50 ms of
+    # what it acknowledged (measured: 0-400 records per kill at 4-7k records/s). The
+    # default redeliver_window (50 ms) resends that much; duplicates are what it resends
+    # that rotel had already forwarded, so they are about 50 ms of records per kill: the
+    # stream runs ~9 s at ~4k records/s so that this stays well under 1%. Small batches
+    # keep the resend close to 50 ms (it is made of whole batches).
     processor = FallbackExportProcessor(
-        _exporter(collector.http_endpoint),
-        options=options.evolve(redeliver_window=0.02, max_batch_size=128),
+        _exporter(collector.http_endpoint), options=options.evolve(max_batch_size=64)
     )
     provider = LoggerProvider(shutdown_on_exit=False)
     provider.add_log_record_processor(processor)
     logger = provider.get_logger("faults")
-    total, chunk = 60_000, 250
+    total, chunk = 36_000, 50
 
     def kill_and_restart() -> None:
-        time.sleep(1.2)
+        time.sleep(3.0)
         collector.kill()
         time.sleep(0.4)
         collector.start()
@@ -100,7 +103,7 @@ def test_collector_killed_mid_stream_and_restarted_loses_nothing(
     assert not missing, f"{len(missing)} lost; {metrics}"
     assert len(counts) == total
     assert duplicates <= total * 0.01, (duplicates, metrics)
-    assert metrics["strategy_switches"] >= 1 or metrics["failures"] >= 1
+    assert metrics["failures"] >= 1 and metrics["redelivered"] > 0
 
 
 def test_collector_down_for_the_whole_run_then_the_next_run_replays_everything(
@@ -160,7 +163,7 @@ _PRODUCER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("collector_state", ["down", "hung"])
+@pytest.mark.parametrize("collector_state", ["healthy", "down", "hung"])
 def test_a_killed_producer_loses_at_most_its_last_200_ms(
     otlp_receiver: OtlpReceiver,
     options: FallbackExportOptions,
@@ -170,7 +173,7 @@ def test_a_killed_producer_loses_at_most_its_last_200_ms(
     collector = RotelCollector(otlp_receiver).start()
     if collector_state == "down":
         collector.kill()
-    else:
+    elif collector_state == "hung":
         collector.pause()
     producer = subprocess.Popen(
         [sys.executable, "-c", _PRODUCER, collector.http_endpoint, str(options.spool_dir)],
@@ -189,7 +192,7 @@ def test_a_killed_producer_loses_at_most_its_last_200_ms(
 
     if collector_state == "down":
         collector.start()
-    else:
+    elif collector_state == "hung":
         collector.resume()
     replay = FallbackExportProcessor(_exporter(collector.http_endpoint), options=options)
     try:

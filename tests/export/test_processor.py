@@ -12,7 +12,7 @@ from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor, ReadWrit
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
-from hydra_otel.core import get_error_stats
+from hydra_otel.core import ConfigurationError, get_error_stats
 from hydra_otel.export import (
     RECORD_UID_KEY,
     FallbackExportOptions,
@@ -285,6 +285,49 @@ def test_a_failure_the_server_answered_resends_nothing(
     assert processor.force_flush(5000)
     assert len(detailed_exporter.received) == 110
     assert processor.metrics()["redelivered"] == 0
+
+
+def test_a_slow_exporter_slows_the_backlog_into_the_spool_instead_of_dropping(
+    make_processor: ProcessorFactory,
+) -> None:
+    class SlowExporter(ControlledExporter):
+        def export(self, batch):  # type: ignore[no-untyped-def]
+            time.sleep(0.02)  # a slow network: 20 ms per request
+            return super().export(batch)
+
+    exporter = SlowExporter()
+    processor = make_processor(exporter, max_queue_records=2000, max_batch_size=100)
+    emit(processor, 20_000)
+    metrics = processor.metrics()
+    assert metrics["dropped"] == 0, metrics
+    assert processor.force_flush(30_000)
+    assert len(set(exporter.bodies())) == 20_000
+    assert processor.metrics()["replayed"] > 0  # the overflow went through the spool
+    assert_conserved(processor.metrics())
+
+
+def test_the_sync_strategy_replays_the_spool_when_the_collector_is_back(
+    controlled_exporter: ControlledExporter, make_processor: ProcessorFactory
+) -> None:
+    processor = make_processor(controlled_exporter, strategy="sync", max_batch_size=10)
+    controlled_exporter.mode = "fail"
+    emit(processor, 40)
+    assert not processor.force_flush(2000)
+    assert processor.metrics()["spooled"] == 40
+    controlled_exporter.mode = "ok"
+    time.sleep(0.15)  # past the probe backoff
+    assert processor.force_flush(5000)
+    assert sorted(controlled_exporter.bodies()) == sorted(f"r{i}" for i in range(40))
+    assert controlled_exporter.threads == {threading.get_ident()}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"max_batch_size": 0}, {"jitter": 1.5}, {"strategy": "fast"}, {"initial_backoff": 9.0}],
+)
+def test_invalid_options_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(ConfigurationError):
+        FallbackExportOptions(**changes)  # type: ignore[arg-type]
 
 
 def test_the_sync_strategy_exports_on_the_callers_thread(

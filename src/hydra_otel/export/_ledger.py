@@ -300,11 +300,17 @@ class Ledger:
 
     # -- redelivery ------------------------------------------------------------------
 
-    def push_resend(self, items: list[tuple[Delivered, int]]) -> None:
-        """Queue acknowledged batches to be sent again."""
+    def push_resend(self, items: list[tuple[Delivered, int]], max_records: int) -> None:
+        """Queue acknowledged batches to be sent again, keeping at most ``max_records``.
+
+        Past that the oldest are forgotten: they were acknowledged once already, so this
+        only gives up a chance of a duplicate, not a record the ledger counts.
+        """
         with self.lock:
             self.resend.extend(items)
             self.resend_records += sum(n for _, n in items)
+            while len(self.resend) > 1 and self.resend_records > max_records:
+                self.resend_records -= self.resend.popleft()[1]
 
     def pop_resend(self) -> tuple[Delivered, int] | None:
         """Take the oldest batch waiting to be sent again."""

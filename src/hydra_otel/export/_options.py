@@ -103,6 +103,16 @@ class FallbackExportOptions:
     spool: SqliteSpool | None = None
     """A spool to use instead of opening one under ``spool_dir`` (tests, custom paths)."""
 
+    def __post_init__(self) -> None:
+        _require(self.strategy in ("auto", "async", "sync", "direct", "memory"), "strategy")
+        _require(self.spool_full_policy in ("drop_oldest", "drop_newest"), "spool_full_policy")
+        for name in _POSITIVE:
+            _require(getattr(self, name) > 0, name)
+        for name in _NOT_NEGATIVE:
+            _require(getattr(self, name) >= 0, name)
+        _require(0 <= self.jitter < 1, "jitter")
+        _require(self.max_backoff >= self.initial_backoff, "max_backoff")
+
     @classmethod
     def from_settings(cls, settings: HydraSettings | None = None) -> FallbackExportOptions:
         """Build options from ``HYDRA_*`` settings (read from the environment when None)."""
@@ -122,3 +132,29 @@ class FallbackExportOptions:
     def evolve(self, **changes: object) -> FallbackExportOptions:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_POSITIVE = (
+    "max_queue_records",
+    "max_queue_bytes",
+    "max_batch_size",
+    "schedule_delay",
+    "max_attempts",
+    "initial_backoff",
+    "export_timeout",
+    "latency_limit",
+    "trip_failures",
+    "recover_successes",
+    "spool_max_bytes",
+    "memory_max_records",
+    "memory_max_bytes",
+    "shutdown_timeout",
+)
+_NOT_NEGATIVE = ("spool_after", "min_dwell", "redeliver_window", "redeliver_max_records")
+
+
+def _require(valid: bool, name: str) -> None:
+    if not valid:
+        from hydra_otel.core import ConfigurationError
+
+        raise ConfigurationError(f"FallbackExportOptions.{name}: invalid value")

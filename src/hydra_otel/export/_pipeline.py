@@ -152,8 +152,12 @@ class Pipeline:
             finally:
                 self._sync_lock.release()
 
-    def drain_on_caller(self) -> None:
-        """``sync``: export the queue on this thread, once per batch; spool failures."""
+    def drain_on_caller(self, replays: int = 1) -> None:
+        """``sync``: export the queue on this thread, once per batch; spool failures.
+
+        Then replay up to ``replays`` spooled batches, when the collector allows: with no
+        sender thread, the callers are the only ones who can.
+        """
         entries = self.ledger.take_queue()
         for batch in make_batches(entries, self._batch_size, time.monotonic()):
             if self.health.healthy or self.sender.probe_due():
@@ -161,6 +165,10 @@ class Pipeline:
                 self.sender.send_live(batch, retries=False)
             else:
                 self.persister.persist(batch)
+        self.sender.maybe_adopt()
+        for _ in range(replays):
+            if not self.sender.replay_one():
+                break
 
     # -- flush and close -------------------------------------------------------------
 
@@ -181,7 +189,7 @@ class Pipeline:
         while True:
             if self.sync and self._sync_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
                 try:
-                    self.drain_on_caller()
+                    self.drain_on_caller(replays=16)
                 finally:
                     self._sync_lock.release()
             else:

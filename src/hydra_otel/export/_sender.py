@@ -71,11 +71,11 @@ class Sender:
                     self.stop.wait(0.05)
 
     def _step(self) -> None:
-        self._maybe_adopt()
+        self.maybe_adopt()
         batch = self._next_live_batch()
         if batch is not None:
             self.send_live(batch)
-        elif not self._replay_one():
+        elif not self.replay_one():
             with self._ledger.lock:
                 if not self._ledger.handoff and not self.stop.is_set():
                     self._ledger.has_work.wait(self._idle_wait())
@@ -93,7 +93,8 @@ class Sender:
             self._ledger.inflight = batch
             return batch
 
-    def _maybe_adopt(self) -> None:
+    def maybe_adopt(self) -> None:
+        """Take over earlier runs' spool files: at start, on recovery, every 5 minutes."""
         healthy = self._health.healthy
         recovered = healthy and not self._was_healthy
         self._was_healthy = healthy
@@ -189,7 +190,7 @@ class Sender:
         if not attempt.answered:  # the collector may have died with acknowledged records
             suspects = self._window.suspects()
             if suspects:
-                self._ledger.push_resend(suspects)
+                self._ledger.push_resend(suspects, self._options.redeliver_max_records)
         return attempt
 
     def _resume_reached(self, wait: bool) -> bool:
@@ -211,7 +212,7 @@ class Sender:
 
     # -- replay ----------------------------------------------------------------------
 
-    def _replay_one(self) -> bool:
+    def replay_one(self) -> bool:
         """Replay one ring batch or spool row if one is due; True if it tried."""
         now = time.monotonic()
         if now < self.resume_at or (not self._health.healthy and now < self._next_probe):
