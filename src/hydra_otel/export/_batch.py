@@ -9,7 +9,6 @@ happens under the processor's ledger lock.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 
 from opentelemetry.sdk._logs import ReadableLogRecord
 
@@ -61,9 +60,6 @@ class MemoryRing:
 
     def __len__(self) -> int:
         return len(self._batches)
-
-    def __iter__(self) -> Iterator[Batch]:
-        return iter(self._batches)
 
     def push(self, batch: Batch) -> list[Batch]:
         """Add ``batch`` at the new end; return the batches evicted to stay in bounds."""

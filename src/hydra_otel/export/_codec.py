@@ -36,7 +36,7 @@ def _load_encoder() -> Encode:
 
 
 class SpoolCodec:
-    """Encodes batches for the spool (thread-safe) and decodes spooled rows.
+    """Encodes batches for the spool (thread-safe); :func:`decode_request` reads them back.
 
     The encoder is loaded on first use: a run that never spools never imports it.
     """
@@ -53,11 +53,6 @@ class SpoolCodec:
             if self._encode is None:
                 self._encode = _load_encoder()
             return self._encode(batch)
-
-    @staticmethod
-    def decode(payload: bytes) -> list[ReadableLogRecord]:
-        """Rebuild the records of a serialized ``ExportLogsServiceRequest``."""
-        return decode_request(payload)
 
 
 def decode_request(payload: bytes) -> list[ReadableLogRecord]:
@@ -81,11 +76,6 @@ def decode_request(payload: bytes) -> list[ReadableLogRecord]:
                 ReadableLogRecord(_log_record(pb), resource, scope) for pb in scope_logs.log_records
             )
     return records
-
-
-def count_records(payload: bytes) -> int:
-    """Return how many log records a serialized request holds."""
-    return len(decode_request(payload))
 
 
 def _scope(scope_logs: Any) -> InstrumentationScope:

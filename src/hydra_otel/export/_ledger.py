@@ -355,11 +355,6 @@ class Ledger:
                 batches.append(self.inflight)
             return [b for b in batches if b.state == MEMORY]
 
-    def idle(self) -> bool:
-        """True when nothing is queued, handed off or in flight."""
-        with self.lock:
-            return not (self.queue_records or self.handoff or self.inflight is not None)
-
     def counts(self) -> dict[str, Any]:
         """A consistent snapshot of every counter."""
         with self.lock:

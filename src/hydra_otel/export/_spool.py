@@ -207,8 +207,9 @@ class SqliteSpool:
     ) -> AppendResult:
         """Store one batch in one transaction, applying the size cap.
 
-        With ``pin`` the new row starts pinned (see :meth:`pin`), atomically, so replay
-        cannot pick it up while a live export of the same batch may still succeed.
+        With ``pin`` the new row starts pinned, atomically: eviction and replay skip it
+        until :meth:`release` or :meth:`remove`, so replay cannot send it while a live
+        export of the same batch may still succeed.
 
         Raises:
             SpoolError: sqlite failed (the disk is full, an I/O error) or the spool is closed.
@@ -283,11 +284,6 @@ class SqliteSpool:
                 return None
             self._pinned.add(row[0])
             return SpooledBatch(row[0], bytes(row[1]), row[2], bool(row[3]), row[4])
-
-    def pin(self, row_id: int) -> None:
-        """Protect ``row_id`` from eviction and replay (it is being exported live)."""
-        with self._lock:
-            self._pinned.add(row_id)
 
     def release(self, row_id: int, failed: bool = True) -> None:
         """Unpin ``row_id`` so it is replayed later; count a failed attempt."""
