@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from opentelemetry.sdk._logs import LoggerProvider, LogRecordProcessor, ReadWriteLogRecord
+from opentelemetry.sdk._logs import (
+    LoggerProvider,
+    LoggingHandler,
+    LogRecordProcessor,
+    ReadWriteLogRecord,
+)
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
@@ -123,6 +129,35 @@ def test_exports_run_inside_the_pipeline_guard(
     assert processor.force_flush(5000)
     assert controlled_exporter.guarded and all(controlled_exporter.guarded)
     assert threading.get_ident() not in controlled_exporter.threads
+
+
+@pytest.mark.filterwarnings("ignore:.*LoggingHandler.*:DeprecationWarning")
+def test_an_exporters_own_logging_is_not_fed_back(
+    controlled_exporter: ControlledExporter, make_processor: ProcessorFactory
+) -> None:
+    processor = make_processor(controlled_exporter)
+    provider = LoggerProvider(shutdown_on_exit=False)
+    provider.add_log_record_processor(processor)
+    handler = LoggingHandler(logger_provider=provider)
+    chatty = logging.getLogger("tests.export.chatty")
+    chatty.addHandler(handler)
+    original = controlled_exporter.export
+
+    def export_and_log(batch):  # type: ignore[no-untyped-def]
+        chatty.warning("sent %d records", len(batch))  # like the SDK exporter's warnings
+        return original(batch)
+
+    controlled_exporter.export = export_and_log  # type: ignore[method-assign]
+    try:
+        for i in range(10):
+            chatty.warning("app %d", i)
+        assert processor.force_flush(5000)
+    finally:
+        chatty.removeHandler(handler)
+    assert sorted(controlled_exporter.bodies()) == sorted(f"app {i}" for i in range(10))
+    metrics = processor.metrics()
+    assert metrics["dropped_by_reason"]["feedback"] >= 1
+    assert_conserved(metrics)
 
 
 def test_a_full_queue_drops_new_records_and_counts_them(

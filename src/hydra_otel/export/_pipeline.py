@@ -58,6 +58,7 @@ class Pipeline:
         self._sync_lock = threading.Lock()
         self._last_sync_drain = time.monotonic()
         self._threads: list[threading.Thread] = []
+        self._worker_idents: frozenset[int] = frozenset()
         self._started = False
         self.restarts = 0
         self._max_records = options.max_queue_records
@@ -80,6 +81,10 @@ class Pipeline:
             ]
         except RuntimeError as error:  # no thread can be started (limits, shutdown)
             self._go_sync(f"cannot start export threads: {error}")
+        self._note_workers()
+
+    def _note_workers(self) -> None:
+        self._worker_idents = frozenset(t.ident for t in self._threads if t.ident is not None)
 
     def check_background(self) -> None:
         """Restart a dead worker thread; go ``sync`` if that is impossible."""
@@ -105,6 +110,7 @@ class Pipeline:
             ]
         except RuntimeError as error:
             self._go_sync(f"cannot restart export threads: {error}")
+        self._note_workers()
 
     def _go_sync(self, reason: str) -> None:
         self.sync = True
@@ -114,13 +120,19 @@ class Pipeline:
     # -- hot path --------------------------------------------------------------------
 
     def accept(self, record: ReadableLogRecord, size: int) -> None:
-        """Queue one captured record: no I/O, one short lock."""
+        """Queue one captured record: no I/O, one short lock.
+
+        Records logged on the export threads themselves (an exporter's warnings reaching
+        the provider through a logging handler) are dropped as ``feedback``: fed back,
+        every failed export would add records to export.
+        """
         ledger = self.ledger
+        feedback = threading.get_ident() in self._worker_idents
         with ledger.lock:
             ledger.emitted += 1
             emitted = ledger.emitted
-            if ledger.closed:
-                ledger.dropped["shutdown"] += 1
+            if ledger.closed or feedback:
+                ledger.dropped["feedback" if feedback else "shutdown"] += 1
                 return
             held = ledger.queue_records + ledger.live_records
             if held >= self._max_records or (
@@ -184,6 +196,8 @@ class Pipeline:
         """
         deadline = time.monotonic() + max(timeout, 0.0)
         probe_mark: int | None = None
+        if self.intake.stop.is_set():  # closed: nothing will move any more
+            return _nothing_pending(self.ledger.counts())
         if self._threads and not self.sync:  # first learn about earlier runs' leftovers
             self.sender.scanned_leftovers.wait(max(deadline - time.monotonic(), 0.0))
         while True:
