@@ -327,16 +327,16 @@ def test_a_slow_exporter_slows_the_backlog_into_the_spool_instead_of_dropping(
 ) -> None:
     class SlowExporter(ControlledExporter):
         def export(self, batch):  # type: ignore[no-untyped-def]
-            time.sleep(0.02)  # a slow network: 20 ms per request
+            time.sleep(0.005)  # a slow network: 5 ms per request
             return super().export(batch)
 
     exporter = SlowExporter()
-    processor = make_processor(exporter, max_queue_records=2000, max_batch_size=100)
-    emit(processor, 20_000)
+    processor = make_processor(exporter, max_queue_records=1000, max_batch_size=100)
+    emit(processor, 10_000)
     metrics = processor.metrics()
     assert metrics["dropped"] == 0, metrics
     assert processor.force_flush(30_000)
-    assert len(set(exporter.bodies())) == 20_000
+    assert len(set(exporter.bodies())) == 10_000
     assert processor.metrics()["replayed"] > 0  # the overflow went through the spool
     assert_conserved(processor.metrics())
 
