@@ -21,6 +21,7 @@ from hydra_otel.data_protection._validators import (
 )
 
 IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+_IPV4_CENTER = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 _IPV4_REACH = 16
 DROP_SEPARATORS = str.maketrans("", "", " ().-")
 _LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
@@ -68,7 +69,7 @@ def inside_url_userinfo(text: str, start: int) -> bool:
 
 
 def scan_ipv4(text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
-    for m in near(_IPV4, text, classes, IPV4_HINT, _IPV4_REACH, found):
+    for m in near(_IPV4, text, _IPV4_CENTER, _IPV4_REACH, found):
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
             found.append((m.start(), m.end(), "ipv4"))
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from hydra_otel.data_protection import _patterns as P
 from hydra_otel.data_protection._families import (
@@ -70,7 +71,7 @@ _NUMBER_FINDER = re.compile(
 # Hints run on the text mapped to character classes (digits -> 0, A-Z -> A, a-z -> a) or
 # on its raw or lower-cased bytes; literal-led patterns are what CPython's regex engine
 # searches fastest. Each is a necessary condition of the detectors it guards.
-_IPV6_CENTER = re.compile(rb"::|[A-Fa-f][0-9A-Fa-f]{0,3}:|:[0-9A-Fa-f]{0,3}[A-Fa-f]")
+_IPV6_CENTER = re.compile(r"::|[A-Fa-f][0-9A-Fa-f]{0,3}:|:[0-9A-Fa-f]{0,3}[A-Fa-f]")
 """Where an IPv6 address can be on a long text: a "::", or a hex letter next to a colon
 (an all-decimal address without "::" is only looked for in texts under 2 KiB)."""
 _IPV6_REACH = 60
@@ -90,6 +91,7 @@ _SECRET_STEM = re.compile(
     r"(?i)passw|passphrase|passcode|pwd|secret|token|api[_\-]?key|authoriz|cookie|credential"
     r"|private[_\-]?key|cvv|cvc"
 )
+_SECRET_STEM_LOWER = re.compile(_SECRET_STEM.pattern.removeprefix("(?i)"))
 _SECRET_STEM_ASCII = re.compile(
     rb"passw|passphrase|passcode|pwd|secret|token|apikey|api_key|api-key|authoriz|cookie"
     rb"|credential|privatekey|private_key|private-key|cvv|cvc"
@@ -198,7 +200,7 @@ class TextScanner:
         if (b"::" in raw or raw.count(b":") >= 7) and "ipv6" in enabled:
             found.extend(
                 (*m.span(), "ipv6")
-                for m in near(_IPV6, text, raw, _IPV6_CENTER, _IPV6_REACH, found)
+                for m in near(_IPV6, text, _IPV6_CENTER, _IPV6_REACH, found)
                 if ipv6_valid(m.group())
             )
 
@@ -244,6 +246,7 @@ class TextScanner:
             run_end = run_start + len(run)
             if len(found) > MAX_FINDINGS:
                 return  # the whole string is masked as oversized
+            budget.left -= 1
             if budget.left <= 0:
                 found.append((run_start, run_end, "number"))  # fail closed, cheaply
                 continue
@@ -301,20 +304,26 @@ class TextScanner:
     def _scan_assignments(self, text: str, lowered: bytes, found: list[Span]) -> None:
         # Byte offsets equal character offsets for ASCII text, where the fast
         # case-sensitive search over the lower-cased bytes can be used.
-        stems = (
-            matches(_SECRET_STEM_ASCII, lowered, found)
-            if len(lowered) == len(text)
-            else matches(_SECRET_STEM, text, found)
-        )
+        if len(lowered) == len(text):
+            stems: Iterator[re.Match[Any]] = matches(_SECRET_STEM_ASCII, lowered, found)
+        else:
+            folded = text.lower()  # keeps offsets unless a character changes length
+            same = len(folded) == len(text)
+            stems = matches(
+                _SECRET_STEM_LOWER if same else _SECRET_STEM, folded if same else text, found
+            )
         resume = 0
         for stem in stems:
             if stem.start() < resume:
                 continue
             if len(found) > MAX_FINDINGS:
                 return
-            # Every stem of one run of key characters gives the same key: judge it once.
+            # Every stem of one run of key characters gives the same key: judge it once,
+            # and before reading any value (values run up to 4 KiB).
             resume = _KEY_RUN.match(text, stem.end()).end()  # type: ignore[union-attr]
             begin = key_start(text, stem.start())
+            if not self._key_rules.is_sensitive(text[begin:resume]):
+                continue
             m = _SECRET_ASSIGNMENT.match(text, begin)
             if m is None or not self._key_rules.is_sensitive(m.group("key")):
                 continue

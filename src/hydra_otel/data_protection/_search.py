@@ -28,9 +28,9 @@ CLASSES = bytes(
     ord("0") if 48 <= b <= 57 else ord("A") if 65 <= b <= 90 else ord("a") if 97 <= b <= 122 else b
     for b in range(256)
 )
-MAX_FINDINGS = 1024
+MAX_FINDINGS = 512
 """More findings than this in one string is not a log line but a dump: it is masked whole."""
-MAX_MATCHES = 2048
+MAX_MATCHES = 1024
 """Candidates one pattern may yield per string before the string counts as a dump too."""
 TOO_MANY: Span = (0, 0, "oversized")
 """Marker a search leaves in the findings when it was cut off."""
@@ -54,24 +54,23 @@ _REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
 def near(
     pattern: re.Pattern[str],
     text: str,
-    index: bytes,
-    center: re.Pattern[bytes],
+    center: re.Pattern[str],
     reach: int,
     found: list[Span],
 ) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` near the places ``center`` finds in ``index`` (bytes with
-    the text's offsets); a plain full-text search for short or non-ASCII texts.
+    """Matches of ``pattern`` near the places ``center`` finds; a plain full-text search
+    for short texts.
 
     A pattern whose every match lies within ``reach`` characters of a centre hit is
     searched only in those windows: on a long text, that is far cheaper than a search
     that evaluates the pattern's opening at every position.
     """
-    if len(text) < LONG_TEXT or len(index) != len(text):
+    if len(text) < LONG_TEXT:
         yield from matches(pattern, text, found)
         return
     length, searched_to, position, count = len(text), 0, 0, 0
     while True:
-        hit = center.search(index, position)
+        hit = center.search(text, position)
         if hit is None:
             return
         low = max(searched_to, hit.start() - reach)
@@ -141,9 +140,23 @@ def blank_out(text: str, spans: list[Span]) -> str:
 
 
 def outside_tokens(text: str, found: list[Span]) -> list[Span]:
+    """The spans that do not touch an existing ``[REDACTED:…]`` token (redaction is
+    idempotent: what was redacted is not redacted again). One sweep over both, sorted."""
     tokens = [m.span() for m in _REDACTION_TOKEN.finditer(text)]
-    return [
-        span
-        for span in found
-        if not any(span[0] < t_end and t_start < span[1] for t_start, t_end in tokens)
-    ]
+    if not tokens:
+        return found
+    kept: list[Span] = []
+    index, count = 0, len(tokens)
+    for span in sorted(found):
+        while index < count and tokens[index][1] <= span[0]:
+            index += 1  # tokens wholly before this span (spans come in start order)
+        overlaps = False
+        probe = index
+        while probe < count and tokens[probe][0] < span[1]:
+            if span[0] < tokens[probe][1]:
+                overlaps = True
+                break
+            probe += 1
+        if not overlaps:
+            kept.append(span)
+    return kept

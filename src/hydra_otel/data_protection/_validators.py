@@ -70,16 +70,17 @@ def card_valid(digits: str) -> bool:
     return card_prefix_valid(digits) and luhn_valid(digits)
 
 
+_IBAN_LETTERS = {ord(letter): str(ord(letter) - 55) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
 def iban_valid(compact: str) -> bool:
     """An IBAN without spaces: known country, that country's length, and mod-97 == 1."""
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
-    rearranged = compact[4:] + compact[:4]
-    try:
-        number = int("".join(str(int(char, 36)) for char in rearranged))
-    except ValueError:
+    rearranged = (compact[4:] + compact[:4]).translate(_IBAN_LETTERS)
+    if not rearranged.isdigit():
         return False
-    return number % 97 == 1
+    return int(rearranged) % 97 == 1
 
 
 def ssn_valid(area: str, group: str, serial: str) -> bool:
