@@ -29,6 +29,8 @@ from hydra_otel.export._spool import SqliteSpool
 from hydra_otel.export._strategy import StrategyState
 
 _FLUSH_POLL = 0.005
+_STUCK_EXPORT = 1.0
+"""Seconds after which flush stops waiting for one export attempt once all else is spooled."""
 _LIVENESS_CHECK_MASK = 0x3FF
 
 
@@ -192,7 +194,9 @@ class Pipeline:
 
         While the collector is unhealthy and nothing is left only in memory, it asks the
         sender for an immediate probe and returns False as soon as a probe fails: the
-        records are safe in the spool and waiting longer would not help.
+        records are safe in the spool and waiting longer would not help. The same once
+        an export attempt has been running for over a second (a hung collector, or an
+        exporter retrying inside ``export``) and everything else is spooled.
         """
         deadline = time.monotonic() + max(timeout, 0.0)
         probe_mark: int | None = None
@@ -211,7 +215,10 @@ class Pipeline:
             counts = self.ledger.counts()
             if _nothing_pending(counts):
                 return True
-            if not self.health.healthy and self._persisted(counts):
+            stuck = self.health.hung_for() > _STUCK_EXPORT
+            if (stuck or not self.health.healthy) and self._persisted(counts):
+                if stuck:  # everything is on disk; the hung attempt can only add a duplicate
+                    return False
                 probe_mark = self._probe_for_flush(probe_mark, deadline)
                 if probe_mark is None:
                     return False
