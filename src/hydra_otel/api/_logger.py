@@ -117,6 +117,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
                 detectors=self.config.enable_sanitization,
                 sensitive_keys=self.config.redact_sensitive,
             ),
+            settings=settings,
         )
         _close_at_exit(self)
 

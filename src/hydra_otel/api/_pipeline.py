@@ -18,6 +18,7 @@ from opentelemetry.sdk._logs import (
     LogRecordProcessor,
     ReadableLogRecord,
     ReadWriteLogRecord,
+    SynchronousMultiLogRecordProcessor,
 )
 from opentelemetry.sdk._logs.export import (
     InMemoryLogRecordExporter,
@@ -28,11 +29,20 @@ from opentelemetry.sdk._logs.export import (
 from opentelemetry.sdk.resources import Resource
 
 from hydra_otel.api._record_factory import RecordFactory
-from hydra_otel.config import DEFAULT_LAYER, LogDestination, LoggingConfig, LogLayer, parse_level
+from hydra_otel.config import (
+    DEFAULT_LAYER,
+    HydraSettings,
+    LogDestination,
+    LoggingConfig,
+    LogLayer,
+    load_settings,
+    parse_level,
+)
 from hydra_otel.core import track_error
 from hydra_otel.destinations import create_exporter
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.formats import FormatOptions
+from hydra_otel.processors import behind_audit_chain
 from hydra_otel.version import __version__
 
 
@@ -112,12 +122,14 @@ class LoggerPipeline:
         base_resource: Resource,
         format_options: FormatOptions,
         extra_processors: Sequence[LogRecordProcessor] = (),
+        settings: HydraSettings | None = None,
     ) -> None:
         self._config = config
         self._logger_name = logger_name
         self._base_resource = base_resource
         self._format_options = format_options
         self._extra_processors = list(extra_processors)
+        self._settings = settings if settings is not None else load_settings()
         self._service_name = str(base_resource.attributes.get("service.name", "unknown_service"))
         self._outputs: dict[str, _Output] = {}
         self._routes: dict[str, LayerRoute] = {}
@@ -170,12 +182,18 @@ class LoggerPipeline:
             else self._base_resource
         )
         provider = LoggerProvider(resource=resource, shutdown_on_exit=False)
-        views = [SharedProcessorView(processor, 0) for processor in self._extra_processors]
         destinations = layer.destinations or self._config.layer_for(DEFAULT_LAYER).destinations
+        to_destinations = SynchronousMultiLogRecordProcessor()  # type: ignore[no-untyped-call]
         for destination in destinations:
             output = self._output_for(destination)
             min_severity = parse_level(destination.level).severity.value if destination.level else 0
-            views.append(SharedProcessorView(output.processor, min_severity))
+            to_destinations.add_log_record_processor(
+                SharedProcessorView(output.processor, min_severity)
+            )
+        views: list[LogRecordProcessor] = [
+            SharedProcessorView(processor, 0) for processor in self._extra_processors
+        ]
+        views.append(behind_audit_chain(to_destinations, self._settings))
         for view in views:
             provider.add_log_record_processor(view)
         otel_logger = provider.get_logger(self._logger_name, __version__)

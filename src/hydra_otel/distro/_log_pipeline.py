@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
+from opentelemetry.sdk._logs import (
+    LogRecordProcessor,
+    ReadableLogRecord,
+    SynchronousMultiLogRecordProcessor,
+)
 from opentelemetry.sdk._logs.export import (
     LogRecordExporter,
     LogRecordExportResult,
@@ -26,7 +30,7 @@ from hydra_otel.config import load_settings
 from hydra_otel.core._diagnostics import enter_pipeline, leave_pipeline
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.export.otlp import FastOTLPExporterBase
-from hydra_otel.processors import safety_processors
+from hydra_otel.processors import behind_audit_chain, safety_processors
 
 
 def build_log_record_processors(
@@ -34,9 +38,9 @@ def build_log_record_processors(
 ) -> list[LogRecordProcessor]:
     """Return the processors, in order, that feed ``exporters`` on the global LoggerProvider.
 
-    First the safety processors (log-injection neutralisation, redaction, the audit
-    chain), which must see every record before any export; then one
-    FallbackExportProcessor per exporter. OTLP exporters keep the crash-safe spool;
+    First the safety processors (log-injection neutralisation, redaction), which must
+    see every record before any export; then one FallbackExportProcessor per exporter,
+    all behind the audit chain when HYDRA_AUDIT_KEY is set. OTLP exporters keep the crash-safe spool;
     other exporters (console, custom ones) get the same background batching without
     it. The fallback processor's threads run inside the re-entry guard; an exporter
     it cannot see through is wrapped in it too.
@@ -48,17 +52,22 @@ def build_log_record_processors(
         The processors to add to the LoggerProvider, in the order they must run.
     """
     settings = load_settings()
-    processors = safety_processors(settings)
     base = FallbackExportOptions.from_settings(settings)
+    exports: list[LogRecordProcessor] = []
     for exporter in exporters:
         if isinstance(exporter, FastOTLPExporterBase):
-            processors.append(FallbackExportProcessor(exporter, options=base))
+            exports.append(FallbackExportProcessor(exporter, options=base))
         else:
             local = base.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
-            processors.append(
+            exports.append(
                 FallbackExportProcessor(PipelineGuardedLogExporter(exporter), options=local)
             )
-    return processors
+    if settings.audit_key is not None:
+        fan_out = SynchronousMultiLogRecordProcessor()  # type: ignore[no-untyped-call]
+        for export in exports:
+            fan_out.add_log_record_processor(export)
+        exports = [behind_audit_chain(fan_out, settings)]
+    return [*safety_processors(settings), *exports]
 
 
 class PipelineGuardedLogExporter(LogRecordExporter):

@@ -3,7 +3,7 @@
 from hydra_otel.audit import AuditChainProcessor
 from hydra_otel.export._processor import FallbackExportProcessor
 from hydra_otel.processors._redaction import RedactionProcessor
-from hydra_otel.processors._safety import safety_processors
+from hydra_otel.processors._safety import behind_audit_chain, safety_processors
 from hydra_otel.processors._security import SecurityValidationProcessor
 from hydra_otel.processors._span_redaction import RedactionSpanProcessor
 
@@ -13,5 +13,6 @@ __all__ = [
     "RedactionProcessor",
     "RedactionSpanProcessor",
     "SecurityValidationProcessor",
+    "behind_audit_chain",
     "safety_processors",
 ]

@@ -1,8 +1,9 @@
 """The processors that make records safe before any export, built in one place.
 
 HydraLogger, ``configure()`` and the distro all put these first on their providers:
-log-injection neutralisation, PII/secret redaction, and (when HYDRA_AUDIT_KEY is set)
-the tamper-evident audit chain, which hashes what is actually exported.
+log-injection neutralisation and PII/secret redaction. When HYDRA_AUDIT_KEY is set,
+the export processors sit behind the tamper-evident audit chain, which hashes what is
+actually exported and hands records on under its lock, so export order is chain order.
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ def safety_processors(
     if settings.redaction_enabled and (detectors or sensitive_keys):
         overrides: dict[str, object] = {} if detectors else {"entities": ()}
         processors.append(RedactionProcessor.from_settings(settings, **overrides))
-    if settings.audit_key is not None:
-        processors.append(AuditChainProcessor(settings.audit_key.get_secret_value()))
     return processors
+
+
+def behind_audit_chain(
+    export: LogRecordProcessor, settings: HydraSettings | None = None
+) -> LogRecordProcessor:
+    """Return ``export`` itself, or an audit chain forwarding to it when HYDRA_AUDIT_KEY is set.
+
+    Args:
+        export: the processor (often a multi-processor) that exports the records.
+        settings: HYDRA_* settings; None reads the environment.
+    """
+    settings = settings if settings is not None else load_settings()
+    if settings.audit_key is None:
+        return export
+    return AuditChainProcessor(settings.audit_key.get_secret_value(), next_processor=export)
