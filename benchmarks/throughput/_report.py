@@ -162,6 +162,8 @@ def write_markdown(
         "forwards over gRPC to a receiver counting every record (rotel and the receiver share "
         "one separate process, and the machine's CPUs with the producer). *Delivered* is what "
         "the receiver counted; the time runs from the first call to the arrival of the last record.",
+        "- records/s counts delivered records only: a pipeline that drops is not credited "
+        "for what it dropped.",
         "- File scenarios write a temp file; *delivered* is the number of lines in it after "
         "the logger was closed; the time runs from the first call to the end of close().",
         "- Caller latency: every 8th call is timed with `time.perf_counter_ns` (same for all scenarios). "
