@@ -47,7 +47,7 @@ class FallbackExportOptions:
     """Most records per export request and per spool row."""
     schedule_delay: float = 0.05
     """Seconds the intake waits for a full batch before sending a partial one."""
-    spool_after: float = 0.1
+    spool_after: float = 0.08
     """A batch still unsent after this many seconds is also written to the spool, so a
     producer crash while the collector is slow or hung loses at most about 200 ms."""
     max_attempts: int = 3

@@ -36,7 +36,7 @@ class FallbackExportProcessor(LogRecordProcessor):
       the newest batches and is replayed first when the collector is back.
     * ``sync``: no background thread can run; the caller's thread exports.
 
-    Batches not delivered within ``spool_after`` (100 ms) are also written to the
+    Batches not delivered within ``spool_after`` (80 ms) are also written to the
     spool, so a killed process loses at most its last ~200 ms of records. A producer
     faster than the exporter is slowed by ``on_emit`` yielding the GIL once the queue
     is half full, and the backlog spills to the spool past 3/4, before anything is
