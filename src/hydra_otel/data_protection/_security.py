@@ -71,6 +71,11 @@ class SecurityValidator:
         self._multiline_keys = frozenset(multiline_keys)
         self._multiline_body = multiline_body
 
+    @property
+    def max_length(self) -> int:
+        """Longest string kept whole."""
+        return self._max_length
+
     def neutralize(self, text: str, *, single_line: bool = True) -> NeutralizedText:
         """Return ``text`` made safe, with the kinds and counts of what changed."""
         if len(text) <= self._max_length and text.isprintable():

@@ -7,7 +7,7 @@ from typing import Any
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
-from hydra_otel.data_protection import SecurityValidator
+from hydra_otel.data_protection import SecurityFinding, SecurityValidator
 
 NEUTRALIZED = "hydra.security.neutralized"
 """Attribute listing what was neutralised in a record, e.g. ``"ansi,line_break"``."""
@@ -24,6 +24,7 @@ class SecurityValidationProcessor(LogRecordProcessor):
 
     def __init__(self, validator: SecurityValidator | None = None) -> None:
         self._validator = validator if validator is not None else SecurityValidator()
+        self._max_length = self._validator.max_length
         self._neutralized = 0
 
     @property
@@ -39,15 +40,27 @@ class SecurityValidationProcessor(LogRecordProcessor):
             track_error("security_validation", f"validation failed ({type(exc).__name__})")
 
     def _validate(self, record: Any) -> None:
-        body, findings = self._validator.validate_body(record.body)
-        if findings:
-            record.body = body
+        body = record.body
+        findings: list[SecurityFinding] = []
+        if not self._is_clean(body):
+            body, findings = self._validator.validate_body(body)
+            if findings:
+                record.body = body
         attributes = record.attributes
-        if attributes:
+        if attributes and not all(self._is_clean(value) for value in attributes.values()):
             findings += self._validator.validate_attributes(attributes)
         if findings and attributes is not None:
             attributes[NEUTRALIZED] = ",".join(sorted({f.kind for f in findings}))
             self._neutralized += 1
+
+    def _is_clean(self, value: Any) -> bool:
+        """The common case, decided without building anything: nothing to neutralise."""
+        kind = type(value)
+        if kind is str:
+            return len(value) <= self._max_length and value.isprintable()
+        if kind is tuple or kind is list:
+            return all(self._is_clean(item) for item in value)
+        return True
 
     def shutdown(self) -> None:
         """Nothing to release."""
