@@ -9,6 +9,7 @@ exporter and one processor (two rotating exporters on one file would corrupt it)
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -135,14 +136,20 @@ class LoggerPipeline:
         self._routes: dict[str, LayerRoute] = {}
         for name, layer in config.layers.items():
             self._routes[name] = self._build_route(name, layer)
-        default_layer = config.layer_for(DEFAULT_LAYER)
-        self._default = self._routes.get(DEFAULT_LAYER) or self._build_route(
-            DEFAULT_LAYER, default_layer
-        )
+        self._default: LayerRoute | None = self._routes.get(DEFAULT_LAYER)
+        self._default_lock = threading.Lock()
 
     def route(self, layer: str) -> LayerRoute:
         """Return the route of ``layer``, or the default layer's route."""
-        return self._routes.get(layer) or self._default
+        return self._routes.get(layer) or self._default or self._build_default_route()
+
+    def _build_default_route(self) -> LayerRoute:
+        """Build the implicit default layer on first use: no idle console threads before."""
+        with self._default_lock:
+            if self._default is None:
+                default_layer = self._config.layer_for(DEFAULT_LAYER)
+                self._default = self._build_route(DEFAULT_LAYER, default_layer)
+            return self._default
 
     def outputs(self) -> list[_Output]:
         """Every destination with its exporter and processor."""

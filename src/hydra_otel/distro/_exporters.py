@@ -8,6 +8,7 @@ Exporter classes are loaded from the SDK's entry-point groups, as the SDK does.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import ChainMap
 from collections.abc import Mapping
@@ -118,18 +119,18 @@ def load_exporter_classes(environ: Mapping[str, str]) -> ExporterClasses:
     except RuntimeError as exc:
         raise ConfigurationError(f"invalid exporter selection: {exc}") from None
     spans, metrics, logs = loaded
-    return spans, metrics, {name: _FAST_LOG_EXPORTERS.get(name, cls) for name, cls in logs.items()}
+    fast = _fast_log_exporters()
+    return spans, metrics, {name: fast.get(name, cls) for name, cls in logs.items()}
 
 
+@functools.cache
 def _fast_log_exporters() -> dict[str, type[LogRecordExporter]]:
+    """OTLP log exporters are hydra's own: the SDK's OTEL_* semantics and constructor
+    arguments, writing the wire format directly (see hydra_otel.export.otlp). Imported
+    on first use: grpc and requests cost tens of MiB and most of ``import`` time."""
     from hydra_otel.export.otlp import FastOTLPGrpcLogExporter, FastOTLPLogExporter
 
     return {"otlp_proto_http": FastOTLPLogExporter, "otlp_proto_grpc": FastOTLPGrpcLogExporter}
-
-
-_FAST_LOG_EXPORTERS = _fast_log_exporters()
-"""OTLP log exporters are hydra's own: the same OTEL_* semantics and constructor
-arguments as the SDK's, writing the wire format directly (see hydra_otel.export.otlp)."""
 
 
 def exporter_arguments(
@@ -141,7 +142,7 @@ def exporter_arguments(
     ``OTEL_EXPORTER_OTLP_*`` variables themselves.
     """
     module = exporter_class.__module__
-    fast_http, fast_grpc = _FAST_LOG_EXPORTERS.values()
+    fast_http, fast_grpc = _fast_log_exporters().values()
     is_http = module.startswith(_OTLP_HTTP_MODULE) or issubclass(exporter_class, fast_http)
     is_grpc = module.startswith(_OTLP_GRPC_MODULE) or issubclass(exporter_class, fast_grpc)
     if not (is_http or is_grpc):

@@ -29,7 +29,6 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from hydra_otel.config import load_settings
 from hydra_otel.core._diagnostics import enter_pipeline, leave_pipeline
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
-from hydra_otel.export.otlp import FastOTLPExporterBase
 from hydra_otel.processors import behind_audit_chain, safety_processors
 
 
@@ -55,7 +54,7 @@ def build_log_record_processors(
     base = FallbackExportOptions.from_settings(settings)
     exports: list[LogRecordProcessor] = []
     for exporter in exporters:
-        if isinstance(exporter, FastOTLPExporterBase):
+        if _is_fast_otlp(exporter):
             exports.append(FallbackExportProcessor(exporter, options=base))
         else:
             local = base.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
@@ -68,6 +67,14 @@ def build_log_record_processors(
             fan_out.add_log_record_processor(export)
         exports = [behind_audit_chain(fan_out, settings)]
     return [*safety_processors(settings), *exports]
+
+
+def _is_fast_otlp(exporter: LogRecordExporter) -> bool:
+    if not type(exporter).__module__.startswith("hydra_otel.export.otlp"):
+        return False  # not ours, and grpc/requests need not be imported to tell
+    from hydra_otel.export.otlp import FastOTLPExporterBase
+
+    return isinstance(exporter, FastOTLPExporterBase)
 
 
 class PipelineGuardedLogExporter(LogRecordExporter):
