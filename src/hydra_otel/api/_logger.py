@@ -293,14 +293,20 @@ class HydraLogger(metaclass=MagicConfigAccess):
         return self._plugins.names()
 
     def get_performance_metrics(self) -> dict[str, Any]:
-        """Records emitted / filtered / dropped / exported, per-layer counts, emit latency."""
+        """Records emitted / filtered / dropped / exported, per-layer counts, emit latency.
+
+        ``records_dropped`` counts what the logger itself dropped (closed, plugin veto,
+        errors); ``records_{spooled,queued,dropped}_by_destinations`` and
+        ``delivery_by_destination`` say where the destinations' records are.
+        """
         metrics = self._metrics.snapshot()
-        outputs = self._pipeline.outputs()
-        metrics["records_exported"] = sum(o.exporter.exported for o in outputs)
-        metrics["records_export_failed"] = sum(o.exporter.failed for o in outputs)
-        metrics["exported_by_destination"] = {
-            _destination_label(o.destination): o.exporter.exported for o in outputs
+        delivery = {
+            _destination_label(o.destination): o.delivery() for o in self._pipeline.outputs()
         }
+        for key in ("exported", "spooled", "queued", "dropped"):
+            metrics[f"records_{key}_by_destinations"] = sum(d[key] for d in delivery.values())
+        metrics["records_exported"] = metrics.pop("records_exported_by_destinations")
+        metrics["delivery_by_destination"] = delivery
         metrics["plugins"] = self._plugins.insights()
         return metrics
 

@@ -17,14 +17,12 @@ from opentelemetry.sdk._logs import (
     Logger,
     LoggerProvider,
     LogRecordProcessor,
-    ReadableLogRecord,
     ReadWriteLogRecord,
     SynchronousMultiLogRecordProcessor,
 )
 from opentelemetry.sdk._logs.export import (
     InMemoryLogRecordExporter,
     LogRecordExporter,
-    LogRecordExportResult,
     SimpleLogRecordProcessor,
 )
 from opentelemetry.sdk.resources import Resource
@@ -45,29 +43,6 @@ from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.formats import FormatOptions
 from hydra_otel.processors import behind_audit_chain
 from hydra_otel.version import __version__
-
-
-@dataclass(slots=True)
-class CountingExporter(LogRecordExporter):
-    """Wraps an exporter and counts the records it reports as exported."""
-
-    exporter: LogRecordExporter
-    exported: int = 0
-    failed: int = 0
-
-    def export(self, batch: Sequence[ReadableLogRecord]) -> LogRecordExportResult:
-        result = self.exporter.export(batch)
-        if result is LogRecordExportResult.SUCCESS:
-            self.exported += len(batch)
-        else:
-            self.failed += len(batch)
-        return result
-
-    def shutdown(self) -> None:
-        self.exporter.shutdown()  # type: ignore[no-untyped-call]
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self.exporter.force_flush(timeout_millis)
 
 
 @dataclass(slots=True)
@@ -95,9 +70,24 @@ class SharedProcessorView(LogRecordProcessor):
 
 @dataclass(slots=True)
 class _Output:
+    """One destination: its exporter and the processor that feeds it."""
+
     destination: LogDestination
-    exporter: CountingExporter
+    exporter: LogRecordExporter
     processor: LogRecordProcessor
+
+    def delivery(self) -> dict[str, int]:
+        """Records exported, spooled, still queued and dropped by this destination."""
+        if isinstance(self.processor, FallbackExportProcessor):
+            metrics = self.processor.metrics()
+            return {key: int(metrics[key]) for key in ("exported", "spooled", "queued", "dropped")}
+        assert isinstance(self.exporter, InMemoryLogRecordExporter)
+        return {
+            "exported": len(self.exporter.get_finished_logs()),
+            "spooled": 0,
+            "queued": 0,
+            "dropped": 0,
+        }
 
 
 @dataclass(slots=True)
@@ -158,9 +148,9 @@ class LoggerPipeline:
     def memory_exporters(self) -> list[tuple[LogDestination, InMemoryLogRecordExporter]]:
         """The in-memory exporters, for ``HydraLogger.memory_records``."""
         return [
-            (out.destination, out.exporter.exporter)
+            (out.destination, out.exporter)
             for out in self._outputs.values()
-            if isinstance(out.exporter.exporter, InMemoryLogRecordExporter)
+            if isinstance(out.exporter, InMemoryLogRecordExporter)
         ]
 
     def force_flush(self, timeout_millis: int) -> bool:
@@ -214,7 +204,7 @@ class LoggerPipeline:
         key = destination.model_dump_json()
         output = self._outputs.get(key)
         if output is None:
-            exporter = CountingExporter(create_exporter(destination, self._format_options))
+            exporter = create_exporter(destination, self._format_options)
             processor = _processor_for(destination, exporter, self._service_name)
             output = _Output(destination, exporter, processor)
             self._outputs[key] = output
