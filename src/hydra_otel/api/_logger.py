@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
-from opentelemetry._logs import LogRecord
 from opentelemetry.sdk._logs import ReadableLogRecord
 
 from hydra_otel.api._attributes import to_attributes
@@ -198,23 +197,15 @@ class HydraLogger(metaclass=MagicConfigAccess):
                 self._metrics.dropped("plugin_veto")
                 return
             text, attributes = event.message, event.attributes
-        exception = _exception_from(exc_info)
-        if exception is None and route.records.within_limits(attributes):
-            route.records.emit(
-                timestamp, level.severity, level.name, text, attributes, level.event_name
-            )
-        else:
-            route.otel_logger.emit(
-                LogRecord(
-                    timestamp=timestamp,
-                    severity_number=level.severity,
-                    severity_text=level.name,
-                    body=text,
-                    attributes=attributes,
-                    event_name=level.event_name,
-                    exception=exception,
-                )
-            )
+        route.emitter.emit(
+            timestamp,
+            level.severity,
+            level.name,
+            text,
+            attributes,
+            level.event_name,
+            _exception_from(exc_info),
+        )
         duration = time.perf_counter_ns() - start
         self._metrics.emitted(layer, duration)
         if event is not None:

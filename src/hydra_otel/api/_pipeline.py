@@ -27,7 +27,7 @@ from opentelemetry.sdk._logs.export import (
 )
 from opentelemetry.sdk.resources import Resource
 
-from hydra_otel.api._record_factory import RecordFactory
+from hydra_otel.api._direct_emit import DirectEmitter
 from hydra_otel.config import (
     DEFAULT_LAYER,
     HydraSettings,
@@ -99,7 +99,7 @@ class LayerRoute:
     enabled: bool
     provider: LoggerProvider
     otel_logger: Logger = field(repr=False)
-    records: RecordFactory = field(repr=False)
+    emitter: DirectEmitter = field(repr=False)
 
 
 class LoggerPipeline:
@@ -197,7 +197,7 @@ class LoggerPipeline:
         assert isinstance(otel_logger, Logger)
         threshold = parse_level(layer.level).stdlib
         return LayerRoute(
-            name, threshold, layer.enabled, provider, otel_logger, RecordFactory(otel_logger, views)
+            name, threshold, layer.enabled, provider, otel_logger, DirectEmitter(otel_logger)
         )
 
     def _output_for(self, destination: LogDestination) -> _Output:

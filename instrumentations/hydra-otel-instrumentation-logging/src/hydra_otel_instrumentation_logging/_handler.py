@@ -3,7 +3,7 @@
 It is built for the hot path: one emitter per stdlib logger name is cached in a plain
 dict, the handler lock stdlib takes around ``emit`` is skipped (the OTel pipeline is
 thread-safe), a record is translated once into valid attribute values, and
-:class:`~hydra_otel_instrumentation_logging._direct_emit.DirectEmitter` hands it to the
+:class:`~hydra_otel.api.DirectEmitter` hands it to the
 SDK's processors without a second validation pass.
 
 It changes nothing the application sees: it sits at NOTSET so stdlib's ``found a
@@ -19,6 +19,7 @@ from typing import Any
 
 from opentelemetry._logs import LoggerProvider, NoOpLogger
 
+from hydra_otel.api import DirectEmitter
 from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import (
     INTERNAL_LOGGER_NAME,
@@ -26,7 +27,6 @@ from hydra_otel.core._diagnostics import (
     in_pipeline,
     leave_pipeline,
 )
-from hydra_otel_instrumentation_logging._direct_emit import DirectEmitter
 from hydra_otel_instrumentation_logging._translation import (
     SEVERITY_BY_LEVEL,
     record_attributes,

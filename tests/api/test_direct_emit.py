@@ -1,4 +1,4 @@
-"""The direct record path builds what the SDK's Logger.emit builds, and defers to it at the limits."""
+"""DirectEmitter builds what the SDK's Logger.emit builds, and defers to it at the limits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 
 from hydra_otel import HydraLogger
-from hydra_otel.api._record_factory import RecordFactory
+from hydra_otel.api import DirectEmitter
 
 
 def test_direct_records_equal_sdk_records() -> None:
@@ -19,7 +19,7 @@ def test_direct_records_equal_sdk_records() -> None:
     provider = LoggerProvider(resource=Resource({"service.name": "svc"}), shutdown_on_exit=False)
     provider.add_log_record_processor(processor)
     otel_logger = provider.get_logger("scope", "1.0")
-    factory = RecordFactory(otel_logger, [processor])  # type: ignore[arg-type]
+    emitter = DirectEmitter(otel_logger)
     attributes = {"hydra.layer": "APP", "n": 3, "tags": ("a", "b")}
     with TracerProvider().get_tracer("t").start_as_current_span("span"):
         otel_logger.emit(
@@ -33,13 +33,12 @@ def test_direct_records_equal_sdk_records() -> None:
                 event_name="hydra.security",
             )
         )
-        factory.emit(
+        emitter.emit(
             123, SeverityNumber.WARN, "WARNING", "hello", dict(attributes), "hydra.security"
         )
     sdk, direct = exporter.get_finished_logs()
     for name in (
         "timestamp",
-        "observed_timestamp",
         "trace_id",
         "span_id",
         "trace_flags",

@@ -1,9 +1,9 @@
-"""Emitting into an SDK Logger's processors without re-validating attributes the bridge built.
+"""Emitting into an SDK Logger's processors without re-validating attributes we built.
 
 ``Logger.emit`` copies every record's attributes into ``BoundedAttributes``, checking
-each value again; the bridge only ever builds valid values (scalars, scalar sequences,
-flat string maps, text), so for a record inside the attribute limits that copy changes
-nothing and costs about half of the SDK's per-record time. :class:`DirectEmitter` builds
+each value again; HydraLogger (``to_attributes``) and the stdlib bridge only ever build
+valid values, so for a record inside the attribute limits that copy changes nothing
+and costs about half of the SDK's per-record time. :class:`DirectEmitter` builds
 the same ``ReadWriteLogRecord`` the SDK would and hands it to the logger's processors,
 keeping what ``Logger.emit`` does besides the copy: the logger configurator's
 enabled flag, the SDK's own log-count metric, the current resource (it changes after a
@@ -34,7 +34,7 @@ _SDK_LOGGER_FIELDS = (
 
 
 class DirectEmitter:
-    """Emits bridge records for one OpenTelemetry Logger, straight into SDK processors when it can."""
+    """Emits records for one OpenTelemetry Logger, straight into SDK processors when it can."""
 
     __slots__ = ("_direct", "_logger", "_max_count", "_max_length")
 
@@ -54,15 +54,23 @@ class DirectEmitter:
         severity_text: str,
         body: str,
         attributes: dict[str, Any],
+        event_name: str | None = None,
+        exception: BaseException | None = None,
     ) -> None:
-        """Emit one record, as ``Logger.emit`` with these keywords would."""
-        if not self._direct or not self._within_limits(attributes):
+        """Emit one record, as ``Logger.emit`` with these keywords would.
+
+        Records carrying an exception take ``Logger.emit``, which adds the
+        ``exception.*`` attributes exactly as the SDK defines them.
+        """
+        if exception is not None or not self._direct or not self._within_limits(attributes):
             self._logger.emit(
                 timestamp=timestamp,
                 severity_number=severity_number,
                 severity_text=severity_text,
                 body=body,
                 attributes=attributes,
+                event_name=event_name,
+                exception=exception,
             )
             return
         logger: Any = self._logger
@@ -81,7 +89,7 @@ class DirectEmitter:
         record.severity_number = severity_number
         record.body = body
         record.attributes = attributes
-        record.event_name = None
+        record.event_name = event_name
         record.exception = None
         writable = ReadWriteLogRecord.__new__(ReadWriteLogRecord)
         writable.log_record = record
