@@ -1,62 +1,185 @@
-"""AsyncHydraLogger: the Hydra API for asyncio code, awaitable and never blocking the loop.
+"""AsyncHydraLogger: the Hydra API for asyncio code, never blocking the loop on I/O.
 
-Emitting only enqueues (the export processors do their I/O on their own threads), so
-each awaitable call completes without waiting on I/O; ``close`` and ``force_flush``,
-which do wait, run in the loop's default executor.
+A log call does the part that must happen at call time on the caller's thread (level
+filter, ``extra`` snapshot, timestamp, exception, a copy of the contextvars) and queues
+the record in a :class:`~hydra_otel.async_hydra.MultiFallbackAsyncQueue`; an emitting
+thread hands it, in order and inside the caller's context, to the same OpenTelemetry
+pipeline HydraLogger uses. Calls return a :class:`~hydra_otel.async_hydra.LogReceipt`:
+``await`` it to wait for what the call promises (for ERROR and CRITICAL, that the
+record is exported or in the crash-safe spool), or ignore it from sync code.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-from hydra_otel.api._logger import ExcInfo, HydraLogger
+from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
+
+from hydra_otel.api._attributes import to_attributes
+from hydra_otel.api._logger import ExcInfo, HydraLogger, _exception_from
 from hydra_otel.api._magic_access import MagicConfigAccess
-from hydra_otel.config import LoggingConfig
+from hydra_otel.async_hydra import DEFAULT_FALLBACKS, LogReceipt, MultiFallbackAsyncQueue
+from hydra_otel.async_hydra._receipt import COMPLETED
+from hydra_otel.config import LogDestination, LoggingConfig
+from hydra_otel.config import _levels as levels
 from hydra_otel.config._magic import MagicFactory, list_magic_configs, register_magic
+from hydra_otel.core import ConfigurationError, track_error
+from hydra_otel.export import FallbackExportOptions
 from hydra_otel.plugins import HydraPlugin
+
+_T = TypeVar("_T")
+_NO_FIELDS: dict[str, Any] = {}
+_CLOSE_TIMEOUT = 10.0
 
 
 class AsyncHydraLogger(metaclass=MagicConfigAccess):
-    """The awaitable twin of HydraLogger; takes the same arguments."""
+    """The awaitable twin of HydraLogger: same configuration, same records, same outputs.
+
+    Args:
+        config: as for HydraLogger (a LoggingConfig, a dict, or None).
+        queue_class: MultiFallbackAsyncQueue or a subclass (the Hydra plan's API).
+        primary_strategy: the queue's first strategy: ``async`` (default), ``sync``,
+            ``direct`` or ``memory``.
+        fallback_strategies: the strategies allowed after it; default
+            ``["sync", "direct", "memory"]``.
+        guaranteed_level: records at this level or above are durable (exported or in
+            the spool) when their awaited call returns; default ``"ERROR"``; None
+            turns the guarantee off.
+        guaranteed_timeout: seconds a guaranteed call waits at most.
+        max_pending: records queued before callers wait for room.
+        **logger_options: HydraLogger's keyword arguments (``date_format``,
+            ``enable_security``, ``name``, ...).
+
+    Raises:
+        ConfigurationError: at construction, naming any invalid value.
+    """
 
     def __init__(
-        self, config: LoggingConfig | Mapping[str, Any] | None = None, **kwargs: Any
+        self,
+        config: LoggingConfig | Mapping[str, Any] | None = None,
+        *,
+        queue_class: type[MultiFallbackAsyncQueue] | None = None,
+        primary_strategy: str = "async",
+        fallback_strategies: Iterable[str] | None = DEFAULT_FALLBACKS,
+        guaranteed_level: str | int | None = "ERROR",
+        guaranteed_timeout: float = 5.0,
+        max_pending: int = 8192,
+        **logger_options: Any,
     ) -> None:
-        self._logger = HydraLogger(config, **kwargs)
-        self.config = self._logger.config
+        queue_type = queue_class if queue_class is not None else MultiFallbackAsyncQueue
+        if not (isinstance(queue_type, type) and issubclass(queue_type, MultiFallbackAsyncQueue)):
+            raise ConfigurationError(
+                f"queue_class={queue_class!r}: expected MultiFallbackAsyncQueue or a subclass"
+            )
+        self._guaranteed = _levels_from(guaranteed_level)
+        self._queue = queue_type(
+            primary_strategy,
+            fallback_strategies,
+            max_pending=max_pending,
+            guaranteed_timeout=guaranteed_timeout,
+        )
+        self._logger = _QueuedLogger(self._queue, config, **logger_options)
+        self.config: LoggingConfig = self._logger.config
+        self.name = self._logger.name
+        self._queue.bind(self._logger._emit_admitted, self._logger.export_processors)
 
     async def initialize(self) -> None:
-        """Kept for the Hydra plan's API: the logger is ready once constructed."""
+        """Make sure the emitting thread runs; the logger is usable without it."""
+        if not self._queue.plan.front_is_sync:
+            self._queue._ensure_worker()
 
-    async def log(self, level: str | int, *args: Any, **kwargs: Any) -> None:
-        """Emit a record at ``level``."""
-        self._logger.log(level, *args, **kwargs)
+    # -- level methods -------------------------------------------------------------
 
-    async def exception(self, *args: Any, exc_info: ExcInfo = True, **kwargs: Any) -> None:
-        """Emit an ERROR record with the exception being handled."""
-        self._logger.exception(*args, exc_info=exc_info, **kwargs)
+    def log(
+        self,
+        level: str | int,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = None,
+        **fields: Any,
+    ) -> LogReceipt:
+        """Queue a record at ``level`` (a name such as ``"INFO"`` or a stdlib number)."""
+        try:
+            resolved = levels.parse_level(level)
+        except ValueError as exc:
+            track_error("bad_level", str(exc))
+            resolved = levels.INFO
+        return self._submit(resolved, layer_or_message, message, layer, extra, exc_info, fields)
 
-    debug: Callable[..., Coroutine[Any, Any, None]]
-    info: Callable[..., Coroutine[Any, Any, None]]
-    warning: Callable[..., Coroutine[Any, Any, None]]
-    error: Callable[..., Coroutine[Any, Any, None]]
-    critical: Callable[..., Coroutine[Any, Any, None]]
-    security: Callable[..., Coroutine[Any, Any, None]]
-    audit: Callable[..., Coroutine[Any, Any, None]]
-    compliance: Callable[..., Coroutine[Any, Any, None]]
+    def exception(
+        self,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = True,
+        **fields: Any,
+    ) -> LogReceipt:
+        """Queue an ERROR record with the exception being handled (taken at call time)."""
+        return self._submit(levels.ERROR, layer_or_message, message, layer, extra, exc_info, fields)
+
+    debug: Callable[..., LogReceipt]
+    info: Callable[..., LogReceipt]
+    warning: Callable[..., LogReceipt]
+    error: Callable[..., LogReceipt]
+    critical: Callable[..., LogReceipt]
+    security: Callable[..., LogReceipt]
+    audit: Callable[..., LogReceipt]
+    compliance: Callable[..., LogReceipt]
+
+    def _submit(
+        self,
+        level: levels.Level,
+        layer_or_message: Any,
+        message: Any,
+        layer: str | None,
+        extra: Mapping[str, Any] | None,
+        exc_info: ExcInfo,
+        fields: dict[str, Any],
+    ) -> LogReceipt:
+        logger = self._logger
+        admitted = logger._admit(level, layer_or_message, message, layer)
+        if admitted is None:
+            return COMPLETED
+        route, layer_name, text = admitted
+        try:
+            attributes = to_attributes(extra)
+            if fields:
+                attributes.update(to_attributes(fields))
+            exception = _exception_from(exc_info)
+            receipt = self._queue.submit(
+                (route, level, layer_name, text, attributes, exception, _NO_FIELDS, time.time_ns()),
+                level in self._guaranteed,
+            )
+        except Exception as exc:  # never into the application
+            logger.count_dropped("error")
+            track_error("async_submit", repr(exc))
+            return COMPLETED
+        if receipt is None:
+            logger.count_dropped("closed")
+            return COMPLETED
+        return receipt
+
+    # -- lifecycle ------------------------------------------------------------------
 
     async def force_flush(self, timeout_millis: int = 30000) -> bool:
-        """Export everything emitted so far, off the event loop."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self._logger.force_flush, timeout_millis)
+        """Emit what is queued and export it, off the event loop; True if done in time."""
+        return await _off_loop(self._logger.flush_all, timeout_millis)
 
     async def close(self) -> None:
-        """Flush and shut down, off the event loop; idempotent."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self._logger.close)
+        """Emit what is queued, flush and shut down, off the event loop; idempotent."""
+        if not self._logger.closed:
+            await _off_loop(self._logger.close)
 
     @property
     def closed(self) -> bool:
@@ -64,6 +187,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         return self._logger.closed
 
     async def __aenter__(self) -> AsyncHydraLogger:
+        await self.initialize()
         return self
 
     async def __aexit__(
@@ -74,18 +198,54 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
     ) -> None:
         await self.close()
 
+    # -- plugins, metrics, magic -------------------------------------------------------
+
     def add_plugin(
         self, name: str, plugin: HydraPlugin | type[HydraPlugin] | None = None
     ) -> HydraPlugin:
-        """Attach a plugin, as ``HydraLogger.add_plugin``."""
+        """Attach a plugin, as ``HydraLogger.add_plugin`` (it runs on the emitting thread)."""
         return self._logger.add_plugin(name, plugin)
 
-    def get_performance_metrics(self) -> dict[str, Any]:
-        """The same metrics as ``HydraLogger.get_performance_metrics``."""
-        return self._logger.get_performance_metrics()
+    def remove_plugin(self, name: str) -> None:
+        """Detach and close the plugin ``name``."""
+        self._logger.remove_plugin(name)
 
-    def memory_records(self, name: str | None = None) -> list[Any]:
-        """Records held by the ``memory`` destinations."""
+    def list_plugins(self) -> list[str]:
+        """Names of the attached plugins."""
+        return self._logger.list_plugins()
+
+    def get_performance_metrics(self) -> dict[str, Any]:
+        """HydraLogger's metrics, plus ``records_pending`` (queued, not yet emitted)."""
+        metrics = self._logger.get_performance_metrics()
+        metrics["records_pending"] = len(self._queue.pending)
+        return metrics
+
+    def get_queue_performance_metrics(self) -> dict[str, Any]:
+        """The queue's health: the export processors' summary and the queue's front.
+
+        ``current_strategy`` (``sync`` while callers emit themselves, else the most
+        degraded destination's), ``success_rate`` (percent), ``avg_latency`` and
+        ``p99_latency`` (ms), the export health fields of
+        ``HydraLogger.get_queue_performance_metrics``, ``pending``, ``front_strategy``,
+        and the front's counters under ``front`` (see ``MultiFallbackAsyncQueue.metrics``).
+        """
+        summary = self._logger.get_queue_performance_metrics()
+        front = self._queue.metrics()
+        if front["front_strategy"] == "sync":
+            summary["current_strategy"] = "sync"
+        summary["front_strategy"] = front["front_strategy"]
+        summary["pending"] = front["pending"]
+        summary["front"] = front
+        return summary
+
+    def memory_records(self, name: str | None = None) -> list[ReadableLogRecord]:
+        """Records held by the ``memory`` destinations (those named ``name``, if given).
+
+        Queued records are emitted first, on this thread (no I/O: memory destinations
+        export as they receive), so every call made before this one is included.
+        """
+        if not self._queue.closed:
+            self._queue.help_emit(0)
         return self._logger.memory_records(name)
 
     @staticmethod
@@ -99,16 +259,93 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         return list_magic_configs()
 
 
-def _async_level_method(name: str) -> Callable[..., Coroutine[Any, Any, None]]:
-    async def method(self: AsyncHydraLogger, *args: Any, **kwargs: Any) -> None:
-        getattr(self._logger, name)(*args, **kwargs)
+class _QueuedLogger(HydraLogger):
+    """The HydraLogger behind an AsyncHydraLogger: its queue's plan, its queue closed first."""
 
+    def __init__(
+        self,
+        queue: MultiFallbackAsyncQueue,
+        config: LoggingConfig | Mapping[str, Any] | None,
+        **options: Any,
+    ) -> None:
+        self._queue = queue
+        super().__init__(config, **options)
+
+    def _adjust_export_options(
+        self, destination: LogDestination, options: FallbackExportOptions
+    ) -> FallbackExportOptions:
+        return self._queue.export_options(destination.type, options)
+
+    def export_processors(self) -> list[LogRecordProcessor]:
+        """Each destination's export processor (what guaranteed records wait on)."""
+        return [output.processor for output in self._pipeline.outputs()]
+
+    def count_dropped(self, reason: str) -> None:
+        """Count a record lost before it reached the pipeline."""
+        self._metrics.dropped(reason)
+
+    def flush_all(self, timeout_millis: int = 30000) -> bool:
+        """Emit what the queue holds, then flush every destination (blocking)."""
+        deadline = time.monotonic() + timeout_millis / 1000
+        drained = self._queue.drain(timeout_millis / 1000)
+        remaining = max(int((deadline - time.monotonic()) * 1000), 0)
+        return self.force_flush(remaining) and drained
+
+    def close(self) -> None:
+        """Emit what the queue holds, then close as HydraLogger does (also at exit)."""
+        if not self.closed:
+            self._queue.close(_CLOSE_TIMEOUT)
+        super().close()
+
+
+def _levels_from(threshold: str | int | None) -> frozenset[levels.Level]:
+    if threshold is None:
+        return frozenset()
+    try:
+        lowest = levels.parse_level(threshold)
+    except ValueError as exc:
+        raise ConfigurationError(f"guaranteed_level: {exc}") from None
+    return frozenset(
+        level for level in levels.LEVELS.values() if level.severity.value >= lowest.severity.value
+    )
+
+
+async def _off_loop(function: Callable[..., _T], *args: Any) -> _T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, function, *args)
+
+
+def _async_level_method(level: levels.Level) -> Callable[..., LogReceipt]:
+    def method(
+        self: AsyncHydraLogger,
+        layer_or_message: Any,
+        message: Any = None,
+        /,
+        *,
+        layer: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        exc_info: ExcInfo = None,
+        **fields: Any,
+    ) -> LogReceipt:
+        return self._submit(level, layer_or_message, message, layer, extra, exc_info, fields)
+
+    name = level.name.lower()
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (
-        f"Awaitable ``HydraLogger.{name}``: same arguments, never blocks the loop on I/O."
+        f"Queue a {level.name} record: ``await log.{name}(layer, message, extra=...)``; "
+        "the record is queued at call time, so calling without ``await`` also logs."
     )
     return method
 
 
-for _name in ("debug", "info", "warning", "error", "critical", "security", "audit", "compliance"):
-    setattr(AsyncHydraLogger, _name, _async_level_method(_name))
+for _level in (
+    levels.DEBUG,
+    levels.INFO,
+    levels.WARNING,
+    levels.ERROR,
+    levels.CRITICAL,
+    levels.SECURITY,
+    levels.AUDIT,
+    levels.COMPLIANCE,
+):
+    setattr(AsyncHydraLogger, _level.name.lower(), _async_level_method(_level))

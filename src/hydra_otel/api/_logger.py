@@ -22,6 +22,7 @@ from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.api._metrics import LoggerMetrics
 from hydra_otel.api._pipeline import LayerRoute, LoggerPipeline
 from hydra_otel.api._plugins import PluginChain
+from hydra_otel.async_hydra._health import summarize_export_health
 from hydra_otel.config import (
     DEFAULT_LAYER,
     Level,
@@ -41,6 +42,7 @@ from hydra_otel.config._magic import (
 from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import enter_pipeline, in_pipeline, leave_pipeline
 from hydra_otel.distro import build_resource
+from hydra_otel.export import FallbackExportOptions
 from hydra_otel.formats import FormatOptions
 from hydra_otel.plugins import HydraPlugin, LogEvent
 from hydra_otel.processors import safety_processors
@@ -117,8 +119,18 @@ class HydraLogger(metaclass=MagicConfigAccess):
                 sensitive_keys=self.config.redact_sensitive,
             ),
             settings=settings,
+            export_options=self._adjust_export_options,
         )
         _close_at_exit(self)
+
+    def _adjust_export_options(
+        self, destination: LogDestination, options: FallbackExportOptions
+    ) -> FallbackExportOptions:
+        """The export options of ``destination``'s processor: unchanged here.
+
+        AsyncHydraLogger's logger applies its queue's strategy plan through this hook.
+        """
+        return options
 
     # -- level methods -------------------------------------------------------------
 
@@ -152,20 +164,46 @@ class HydraLogger(metaclass=MagicConfigAccess):
         exc_info: ExcInfo,
         fields: dict[str, Any],
     ) -> None:
+        admitted = self._admit(level, layer_or_message, message, layer)
+        if admitted is not None:
+            route, layer_name, text = admitted
+            self._emit_admitted(route, level, layer_name, text, extra, exc_info, fields)
+
+    def _admit(
+        self, level: Level, layer_or_message: Any, message: Any, layer: str | None
+    ) -> tuple[LayerRoute, str, str] | None:
+        """First half of a log call: its route, layer and text, or None (counted) when it stops here."""
         if self._closed:
             self._metrics.dropped("closed")
-            return
+            return None
         if in_pipeline():
             self._metrics.dropped("recursion")
-            return
+            return None
         layer_name, text = _split_layer_and_message(layer_or_message, message, layer)
         route = self._pipeline.route(layer_name)
         if level.stdlib < route.threshold or not route.enabled:
             self._metrics.filtered()
-            return
+            return None
+        return route, layer_name, text
+
+    def _emit_admitted(
+        self,
+        route: LayerRoute,
+        level: Level,
+        layer: str,
+        text: str,
+        extra: Mapping[str, Any] | None,
+        exc_info: ExcInfo,
+        fields: dict[str, Any],
+        timestamp: int | None = None,
+    ) -> None:
+        """Second half: emit inside the re-entry guard; never raises (failures are counted).
+
+        AsyncHydraLogger calls it later, on its emitting thread, with the call's time.
+        """
         token = enter_pipeline()
         try:
-            self._emit(route, level, layer_name, text, extra, exc_info, fields)
+            self._emit(route, level, layer, text, extra, exc_info, fields, timestamp)
         except Exception as exc:
             self._metrics.dropped("error")
             track_error("emit", repr(exc))
@@ -181,6 +219,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         extra: Mapping[str, Any] | None,
         exc_info: ExcInfo,
         fields: dict[str, Any],
+        timestamp: int | None = None,
     ) -> None:
         start = time.perf_counter_ns()
         attributes = to_attributes(extra)
@@ -189,7 +228,8 @@ class HydraLogger(metaclass=MagicConfigAccess):
         attributes[_LAYER_KEY] = layer
         if level.category is not None:
             attributes[_CATEGORY_KEY] = level.category
-        timestamp = time.time_ns()
+        if timestamp is None:
+            timestamp = time.time_ns()
         event = None
         if self._plugins:
             event = LogEvent(layer, level.name, text, attributes, timestamp, self.name)
@@ -300,6 +340,17 @@ class HydraLogger(metaclass=MagicConfigAccess):
         metrics["delivery_by_destination"] = delivery
         metrics["plugins"] = self._plugins.insights()
         return metrics
+
+    def get_queue_performance_metrics(self) -> dict[str, Any]:
+        """Health of the export queues of every destination, as one summary.
+
+        ``current_strategy``, ``success_rate`` (percent), ``avg_latency`` and
+        ``p99_latency`` (ms), ``healthy``, counters summed over the destinations'
+        FallbackExportProcessors, and each one's own ``metrics()`` under ``destinations``.
+        """
+        return summarize_export_health(
+            {_destination_label(o.destination): o.processor for o in self._pipeline.outputs()}
+        )
 
     def memory_records(self, name: str | None = None) -> list[ReadableLogRecord]:
         """Records held by the ``memory`` destinations (those named ``name``, if given)."""

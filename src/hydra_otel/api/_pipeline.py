@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from opentelemetry.sdk._logs import (
@@ -43,6 +43,9 @@ from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.formats import FormatOptions
 from hydra_otel.processors import behind_audit_chain
 from hydra_otel.version import __version__
+
+ExportOptionsHook = Callable[[LogDestination, FallbackExportOptions], FallbackExportOptions]
+"""Adjusts the options of one destination's FallbackExportProcessor (AsyncHydraLogger's plan)."""
 
 
 @dataclass(slots=True)
@@ -114,6 +117,7 @@ class LoggerPipeline:
         format_options: FormatOptions,
         extra_processors: Sequence[LogRecordProcessor] = (),
         settings: HydraSettings | None = None,
+        export_options: ExportOptionsHook | None = None,
     ) -> None:
         self._config = config
         self._logger_name = logger_name
@@ -121,6 +125,7 @@ class LoggerPipeline:
         self._format_options = format_options
         self._extra_processors = list(extra_processors)
         self._settings = settings if settings is not None else load_settings()
+        self._export_options = export_options
         self._service_name = str(base_resource.attributes.get("service.name", "unknown_service"))
         self._outputs: dict[str, _Output] = {}
         self._routes: dict[str, LayerRoute] = {}
@@ -205,14 +210,19 @@ class LoggerPipeline:
         output = self._outputs.get(key)
         if output is None:
             exporter = create_exporter(destination, self._format_options)
-            processor = _processor_for(destination, exporter, self._service_name)
+            processor = _processor_for(
+                destination, exporter, self._service_name, self._export_options
+            )
             output = _Output(destination, exporter, processor)
             self._outputs[key] = output
         return output
 
 
 def _processor_for(
-    destination: LogDestination, exporter: LogRecordExporter, service_name: str
+    destination: LogDestination,
+    exporter: LogRecordExporter,
+    service_name: str,
+    adjust: ExportOptionsHook | None = None,
 ) -> LogRecordProcessor:
     """The export processor of one destination; records never wait on its I/O.
 
@@ -228,6 +238,8 @@ def _processor_for(
         options = options.evolve(spool_name=_spool_name(service_name, destination))
     else:
         options = options.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
+    if adjust is not None:
+        options = adjust(destination, options)
     return FallbackExportProcessor(exporter, options=options)
 
 
