@@ -13,6 +13,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from hydra_otel.data_protection._attribute_access import snapshot, writable
 from hydra_otel.data_protection._key_rules import SensitiveKeyRules
 from hydra_otel.data_protection._options import OPTIONAL_ENTITIES, RedactionOptions
 from hydra_otel.data_protection._patterns import REDACTION_TOKEN
@@ -143,7 +144,7 @@ class DataSanitizer:
                     report.body = report.body or bool(spans)
                 elif spans:
                     if new is not text:
-                        attributes[key] = new  # type: ignore[index]
+                        writable(attributes)[key] = new  # type: ignore[arg-type]
                     report.keys.add(key)
         return new_body
 
@@ -154,11 +155,11 @@ class DataSanitizer:
         keys: list[str | None],
         texts: list[str],
     ) -> None:
-        copy = getattr(attributes, "copy", None)
-        snapshot: Mapping[str, Any] = copy() if copy is not None else dict(attributes)
+        current = snapshot(attributes)
+        target = writable(attributes)
         verdict, known = self._keys.verdict, self._keys.known_verdicts
         clean, needs_scan = self._clean, self._needs_scan
-        for key, value in snapshot.items():
+        for key, value in current.items():
             kind = type(value)
             if kind is str:
                 judged = known.get(key)
@@ -186,7 +187,7 @@ class DataSanitizer:
                 else self._value(value, report, 1)
             )
             if new is not value:
-                attributes[key] = new
+                target[key] = new
             if report.found != before:
                 report.keys.add(key)
 

@@ -11,6 +11,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from hydra_otel.data_protection import RedactionReport
+from hydra_otel.data_protection._attribute_access import writable
 
 MASKED_COUNT = "redaction.masked.count"
 MASKED_KEYS = "redaction.masked.keys"
@@ -44,5 +45,5 @@ def write_summary(
     attributes: MutableMapping[str, Any], report: RedactionReport, level: str, dry_run: bool
 ) -> None:
     """Add the summary attributes of ``report`` to ``attributes`` in place."""
-    for key, value in summary_attributes(report, level, dry_run).items():
-        attributes[key] = value
+    summary = summary_attributes(report, level, dry_run)
+    writable(attributes, len(summary)).update(summary)
