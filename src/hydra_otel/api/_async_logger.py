@@ -67,7 +67,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         fallback_strategies: Iterable[str] | None = DEFAULT_FALLBACKS,
         guaranteed_level: str | int | None = "ERROR",
         guaranteed_timeout: float = 5.0,
-        max_pending: int = 8192,
+        max_pending: int = 1024,
         **logger_options: Any,
     ) -> None:
         queue_type = queue_class if queue_class is not None else MultiFallbackAsyncQueue
@@ -89,8 +89,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
 
     async def initialize(self) -> None:
         """Make sure the emitting thread runs; the logger is usable without it."""
-        if not self._queue.plan.front_is_sync:
-            self._queue._ensure_worker()
+        self._queue.start()
 
     # -- level methods -------------------------------------------------------------
 
@@ -217,7 +216,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
     def get_performance_metrics(self) -> dict[str, Any]:
         """HydraLogger's metrics, plus ``records_pending`` (queued, not yet emitted)."""
         metrics = self._logger.get_performance_metrics()
-        metrics["records_pending"] = len(self._queue.pending)
+        metrics["records_pending"] = self._queue.pending
         return metrics
 
     def get_queue_performance_metrics(self) -> dict[str, Any]:

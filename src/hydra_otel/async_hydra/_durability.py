@@ -27,6 +27,10 @@ from hydra_otel.export import FallbackExportProcessor
 FLUSH_SLICE = 0.02
 """Seconds of each ``force_flush`` between two looks at the processor's queue."""
 
+BACKLOG_BATCHES = 2
+"""Batches a processor may hold in memory before the emitting thread waits for it: one
+being sent and one ready, so the exporter never idles and the queues stay short."""
+
 ProcessorSource = Callable[[], Sequence[LogRecordProcessor]]
 
 
@@ -52,6 +56,17 @@ class DurabilityWait:
             except Exception as error:
                 track_error("async_durability", repr(error))
         return total
+
+    def backlogged(self) -> bool:
+        """True when a fallback processor holds more than ``BACKLOG_BATCHES`` batches in memory."""
+        for processor in self._fallback_processors():
+            try:
+                limit = BACKLOG_BATCHES * processor.options.max_batch_size
+                if int(processor.metrics()["queued"]) > limit:
+                    return True
+            except Exception as error:
+                track_error("async_durability", repr(error))
+        return False
 
     def wait(self, deadline: float, heartbeat: Callable[[], None]) -> bool:
         """Wait until nothing is only in memory, or ``deadline`` (``time.monotonic``).
