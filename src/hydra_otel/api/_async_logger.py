@@ -22,7 +22,7 @@ from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
 from hydra_otel.api._attributes import to_attributes
 from hydra_otel.api._logger import ExcInfo, HydraLogger, _exception_from
 from hydra_otel.api._magic_access import MagicConfigAccess
-from hydra_otel.async_hydra import DEFAULT_FALLBACKS, LogReceipt, MultiFallbackAsyncQueue
+from hydra_otel.async_hydra import LogReceipt, MultiFallbackAsyncQueue
 from hydra_otel.async_hydra._receipt import COMPLETED
 from hydra_otel.config import LogDestination, LoggingConfig
 from hydra_otel.config import _levels as levels
@@ -44,8 +44,8 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         queue_class: MultiFallbackAsyncQueue or a subclass (the Hydra plan's API).
         primary_strategy: the queue's first strategy: ``async`` (default), ``sync``,
             ``direct`` or ``memory``.
-        fallback_strategies: the strategies allowed after it; default
-            ``["sync", "direct", "memory"]``.
+        fallback_strategies: the strategies allowed after it; None (default) means
+            ``["sync", "direct", "memory"]`` without the primary.
         guaranteed_level: records at this level or above are durable (exported or in
             the spool) when their awaited call returns; default ``"ERROR"``; None
             turns the guarantee off.
@@ -64,7 +64,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         *,
         queue_class: type[MultiFallbackAsyncQueue] | None = None,
         primary_strategy: str = "async",
-        fallback_strategies: Iterable[str] | None = DEFAULT_FALLBACKS,
+        fallback_strategies: Iterable[str] | None = None,
         guaranteed_level: str | int | None = "ERROR",
         guaranteed_timeout: float = 5.0,
         max_pending: int = 1024,
@@ -244,7 +244,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         export as they receive), so every call made before this one is included.
         """
         if not self._queue.closed:
-            self._queue.help_emit(0)
+            self._queue.help_emit(0, self._queue.stall_after)
         return self._logger.memory_records(name)
 
     @staticmethod

@@ -19,6 +19,7 @@ themselves, so memory stays bounded whatever happens.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +31,7 @@ from opentelemetry.sdk._logs import LogRecordProcessor
 from hydra_otel.async_hydra._core import Commit, EmitFunction, FrontCore
 from hydra_otel.async_hydra._durability import DurabilityWait
 from hydra_otel.async_hydra._emitting import EmittingThread
-from hydra_otel.async_hydra._plan import DEFAULT_FALLBACKS, StrategyPlan
+from hydra_otel.async_hydra._plan import StrategyPlan
 from hydra_otel.async_hydra._receipt import COMPLETED, LogReceipt, running_loop
 from hydra_otel.core import ConfigurationError, track_error
 from hydra_otel.export import FallbackExportOptions
@@ -46,8 +47,9 @@ class MultiFallbackAsyncQueue:
     Args:
         primary_strategy: ``async`` (default), ``sync``, ``direct`` or ``memory``.
         fallback_strategies: the strategies allowed when the primary is unhealthy;
-            default ``["sync", "direct", "memory"]``. See :class:`StrategyPlan` for
-            how the chain maps onto each destination's export options.
+            None (default) means ``["sync", "direct", "memory"]`` without the primary.
+            See :class:`StrategyPlan` for how the chain maps onto each destination's
+            export options.
         max_pending: records the front may hold before calls wait for room.
         guaranteed_timeout: seconds a guaranteed record waits to become durable.
         stall_after: seconds without progress after which the emitting thread is
@@ -60,7 +62,7 @@ class MultiFallbackAsyncQueue:
     def __init__(
         self,
         primary_strategy: str = "async",
-        fallback_strategies: Iterable[str] | None = DEFAULT_FALLBACKS,
+        fallback_strategies: Iterable[str] | None = None,
         *,
         max_pending: int = 1024,
         guaranteed_timeout: float = 5.0,
@@ -172,7 +174,8 @@ class MultiFallbackAsyncQueue:
         """Backpressure: room is awaited on a loop, waited for in a thread, made past 4x."""
         core = self._core
         if len(core.pending) > self._hard_limit:
-            core.stats.count("caller_emits_over_limit", self.help_emit(self.max_pending))
+            emitted = self.help_emit(self.max_pending, self._lock_wait())
+            core.stats.count("caller_emits_over_limit", emitted)
             return receipt if receipt is not None else COMPLETED
         if receipt is not None:  # already a wait, and a longer one
             return receipt
@@ -189,13 +192,17 @@ class MultiFallbackAsyncQueue:
         return space
 
     def _space_timeout(self, space: LogReceipt) -> None:
-        """Room did not come in time: check the emitting thread, make room here."""
+        """Room did not come in time: check the emitting thread, make room here if possible."""
         if space.done:
             return
         self._check_emitter()
-        emitted = self.help_emit(self.max_pending)
+        emitted = self.help_emit(self.max_pending, self._lock_wait())
         self._core.stats.count("caller_emits_over_limit", emitted)
         space.resolve(None)
+
+    def _lock_wait(self) -> float:
+        """How long this thread may wait for the emit lock: never on an event loop."""
+        return 0.0 if running_loop() is not None else self.stall_after
 
     # -- the caller's path -----------------------------------------------------------
 
@@ -206,7 +213,7 @@ class MultiFallbackAsyncQueue:
         core = self._core
         waiting: list[LogReceipt] = []
         baseline = 0
-        if core.emit_lock.acquire(timeout=self.stall_after):
+        if _acquire(core.emit_lock, self._lock_wait()):
             try:
                 _, (waiting, baseline) = core.emit_queued(0)
                 if guaranteed and not waiting:
@@ -227,15 +234,25 @@ class MultiFallbackAsyncQueue:
             receipt.wait(self.guaranteed_timeout + self.stall_after)
         return receipt
 
-    def help_emit(self, keep: int) -> int:
+    def help_emit(self, keep: int, wait: float) -> int:
         """Emit queued records on this thread until at most ``keep`` remain; return how many.
 
         No I/O happens here (the processors only queue), but it is CPU work on the
         calling thread; guaranteed records met on the way are made durable elsewhere.
+
+        Args:
+            keep: records to leave queued.
+            wait: seconds to wait for the emitting thread's current chunk (0: do not
+                wait; return 0 if it is emitting right now).
         """
-        with self._core.emit_lock:
-            emitted, commit = self._core.emit_queued(keep)
-        self._core.release_space()
+        core = self._core
+        if not _acquire(core.emit_lock, wait):
+            return 0
+        try:
+            emitted, commit = core.emit_queued(keep)
+        finally:
+            core.emit_lock.release()
+        core.release_space()
         self._commit_elsewhere(commit)
         return emitted
 
@@ -297,13 +314,8 @@ class MultiFallbackAsyncQueue:
             core.wake.set()
             with core.settled:
                 core.settled.wait_for(self._emitter.finished, max(deadline - time.monotonic(), 0))
-        # no emitting thread, or it is stuck: emit here
-        if core.pending and core.emit_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
-            try:
-                _, commit = core.emit_queued(0)
-            finally:
-                core.emit_lock.release()
-            self._commit_elsewhere(commit)
+        if core.pending:  # no emitting thread, or it is stuck: emit here
+            self.help_emit(0, max(deadline - time.monotonic(), 0.0))
         return not core.pending
 
     def close(self, timeout: float = 10.0) -> None:
@@ -315,7 +327,7 @@ class MultiFallbackAsyncQueue:
         self._closed = True
         self._emitter.stop(min(deadline - time.monotonic(), 1.0))
         if self._core.pending:
-            self.help_emit(0)
+            self.help_emit(0, self.stall_after)
         self._core.release_space()
         _live_queues.discard(self)
 
@@ -353,6 +365,10 @@ class MultiFallbackAsyncQueue:
         self._emitter = EmittingThread(self._core, self.max_pending // 2)
         self._caller_path = True  # the next call starts the child's own emitting thread
         self._caller_reason = "forked"
+
+
+def _acquire(lock: threading.Lock, wait: float) -> bool:
+    return lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)
 
 
 def _require_positive(**values: float) -> None:

@@ -50,12 +50,14 @@ class StrategyPlan:
 
     @classmethod
     def parse(cls, primary: object, fallbacks: Iterable[object] | str | None) -> StrategyPlan:
-        """Validate names from user input.
+        """Validate names from user input; None takes ``DEFAULT_FALLBACKS`` minus the primary.
 
         Raises:
             ConfigurationError: naming the unknown, repeated or misplaced strategy.
         """
         primary_name = _strategy_name(primary, "primary_strategy")
+        if fallbacks is None:
+            fallbacks = [name for name in DEFAULT_FALLBACKS if name != primary_name]
         if isinstance(fallbacks, str):
             raise ConfigurationError(
                 f"fallback_strategies must be a list of names, not the string {fallbacks!r}"
