@@ -92,10 +92,6 @@ class LogReceipt:
 
     def resolve(self, durable: bool | None) -> None:
         """Mark the receipt done (any thread); ``durable`` as described on the class."""
-        self.durable = durable
-        if self._event is not None:
-            self._event.set()
-            return
         resolve_all([self], durable)
 
 
