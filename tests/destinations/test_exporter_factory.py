@@ -110,3 +110,15 @@ def test_otlp_destination_uses_the_fast_exporters(monkeypatch, format_options):
 def test_invalid_destination_dict_names_the_value(format_options):
     with pytest.raises(ConfigurationError, match="'yaml'"):
         create_exporter({"type": "console", "format": "yaml"}, format_options)
+
+
+def test_hydra_color_mode_applies_unless_the_destination_sets_one(
+    tmp_path, monkeypatch, format_options, logger_for
+):
+    monkeypatch.setenv("HYDRA_COLOR_MODE", "always")
+    inherited, explicit = tmp_path / "inherited.log", tmp_path / "explicit.log"
+    for path, extra in ((inherited, {}), (explicit, {"color_mode": "never"})):
+        exporter = create_exporter({"type": "file", "path": str(path), **extra}, format_options)
+        logger_for(exporter).emit(severity_text="INFO", body="coloured?")
+    assert "\x1b[" in inherited.read_text()
+    assert "\x1b[" not in explicit.read_text()

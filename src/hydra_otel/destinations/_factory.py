@@ -8,7 +8,7 @@ from typing import Any
 
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, LogRecordExporter
 
-from hydra_otel.config import LogDestination
+from hydra_otel.config import LogDestination, load_settings
 from hydra_otel.destinations._console import ConsoleLogExporter
 from hydra_otel.destinations._otlp import create_otlp_exporter
 from hydra_otel.destinations._rotating_file import RotatingFileLogExporter
@@ -49,14 +49,21 @@ def create_exporter(
     return create_otlp_exporter(checked)
 
 
+def _color_mode(destination: LogDestination) -> str:
+    """The destination's own ``color_mode`` when it sets one, else HYDRA_COLOR_MODE."""
+    if "color_mode" in destination.model_fields_set:
+        return destination.color_mode
+    return load_settings().color_mode
+
+
 def _console_exporter(destination: LogDestination, options: FormatOptions) -> ConsoleLogExporter:
     stream = sys.stdout if destination.stream == "stdout" else sys.stderr
-    color = should_use_color(destination.color_mode, stream)
+    color = should_use_color(_color_mode(destination), stream)
     return ConsoleLogExporter(create_formatter(destination.format, options, color=color), stream)
 
 
 def _file_exporter(destination: LogDestination, options: FormatOptions) -> RotatingFileLogExporter:
-    color = destination.color_mode == "always"
+    color = _color_mode(destination) == "always"
     formatter = create_formatter(destination.format, options, color=color)
     return RotatingFileLogExporter(
         destination.path or "", formatter, destination.max_bytes, destination.backup_count
