@@ -31,7 +31,7 @@ class HydraSettings(BaseSettings):
     )
 
     log_level: str = "INFO"
-    """Minimum level of the zero-configuration logger and of the stdlib bridge."""
+    """Minimum level of the zero-configuration ``HydraLogger()`` (no config, no HYDRA_LOG_CONFIG)."""
     log_date_format: str = "%Y-%m-%d"
     """strftime pattern for the date part of timestamps in text formats."""
     log_time_format: str = "%H:%M:%S.%f"
