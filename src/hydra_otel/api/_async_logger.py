@@ -157,7 +157,17 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
                 attributes.update(to_attributes(fields))
             exception = _exception_from(exc_info)
             receipt = self._queue.submit(
-                (route, level, layer_name, text, attributes, exception, _NO_FIELDS, time.time_ns()),
+                (
+                    route,
+                    level,
+                    layer_name,
+                    text,
+                    None,
+                    exception,
+                    _NO_FIELDS,
+                    time.time_ns(),
+                    attributes,
+                ),
                 level in self._guaranteed,
             )
         except Exception as exc:  # never into the application

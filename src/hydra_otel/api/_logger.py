@@ -196,14 +196,16 @@ class HydraLogger(metaclass=MagicConfigAccess):
         exc_info: ExcInfo,
         fields: dict[str, Any],
         timestamp: int | None = None,
+        attributes: dict[str, Any] | None = None,
     ) -> None:
         """Second half: emit inside the re-entry guard; never raises (failures are counted).
 
-        AsyncHydraLogger calls it later, on its emitting thread, with the call's time.
+        AsyncHydraLogger calls it later, on its emitting thread, with the call's time and
+        the attributes it already converted at call time (``extra`` is then None).
         """
         token = enter_pipeline()
         try:
-            self._emit(route, level, layer, text, extra, exc_info, fields, timestamp)
+            self._emit(route, level, layer, text, extra, exc_info, fields, timestamp, attributes)
         except Exception as exc:
             self._metrics.dropped("error")
             track_error("emit", repr(exc))
@@ -220,9 +222,10 @@ class HydraLogger(metaclass=MagicConfigAccess):
         exc_info: ExcInfo,
         fields: dict[str, Any],
         timestamp: int | None = None,
+        prepared: dict[str, Any] | None = None,
     ) -> None:
         start = time.perf_counter_ns()
-        attributes = to_attributes(extra)
+        attributes = to_attributes(extra) if prepared is None else prepared
         if fields:
             attributes.update(to_attributes(fields))
         attributes[_LAYER_KEY] = layer
