@@ -1,8 +1,8 @@
 """Run every benchmark package that exists: ``python -m benchmarks [name ...]``.
 
-Each of ``throughput``, ``encoder`` and ``redaction`` that has a ``__main__`` runs in
-a process of its own (``python -m benchmarks.<name>``) and writes its results under
-``benchmarks/results/``. Names on the command line pick a subset.
+Each of ``throughput``, ``encoder``, ``redaction`` and ``async_logging`` that has a
+``__main__`` runs in a process of its own (``python -m benchmarks.<name>``) and writes
+its results under ``benchmarks/results/``. Names on the command line pick a subset.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("throughput", "encoder", "redaction")
+BENCHMARKS = ("throughput", "encoder", "redaction", "async_logging")
 _HERE = Path(__file__).resolve().parent
 
 

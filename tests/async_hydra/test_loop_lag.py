@@ -49,10 +49,11 @@ _APP = textwrap.dedent(
         started, sent = time.perf_counter(), 0
         while sent < total:
             due = min(int((time.perf_counter() - started) * rate), total)
-            while sent < due:
+            burst_end = min(due, sent + 32)  # request handlers log a few records at a time
+            while sent < burst_end:
                 await log.info("APP", "user logged in", extra={"user.id": sent, "route": "/login"})
                 sent += 1
-            await asyncio.sleep(0.0005)
+            await asyncio.sleep(0 if sent < due else 0.0005)
         return time.perf_counter() - started
 
     async def main():
