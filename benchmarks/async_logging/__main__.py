@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks.async_logging._runner import Case
+from benchmarks.async_logging._scenarios import SCENARIOS
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 
@@ -35,7 +36,16 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="runs per case (median kept)")
     parser.add_argument("--quick", action="store_true", help="0.5 s per case, one round")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")
+    parser.add_argument(
+        "--cases",
+        default=None,
+        help=f"comma-separated scenario keys to run (default all: {', '.join(SCENARIOS)})",
+    )
     args = parser.parse_args()
+    if args.cases is not None:
+        unknown = set(args.cases.split(",")) - set(SCENARIOS)
+        if unknown:
+            parser.error(f"unknown case(s) {', '.join(sorted(unknown))}")
     if args.quick:
         args.seconds, args.rounds = 0.5, 1
     return args
@@ -47,10 +57,14 @@ def main() -> None:
 
     args = _parse()
     sections = []
+    chosen = set(args.cases.split(",")) if args.cases else set(SCENARIOS)
     for title, cases in (
         ("Throughput: awaiting each call as fast as possible (max)", MAX_CASES),
         (f"Loop lag at {args.rate:,} records/s offered (rate)", RATE_CASES),
     ):
+        cases = [case for case in cases if case.scenario in chosen]
+        if not cases:
+            continue
         all_runs = run_rounds(cases, args.seconds, args.rate, args.rounds)
         results = [median_run(runs) for runs in all_runs]
         print("\n".join(table(results, all_runs)), flush=True)

@@ -50,7 +50,8 @@ def _otlp_config(endpoint: str) -> dict[str, Any]:
 
 
 def _file_config(path: Path) -> dict[str, Any]:
-    destination = {"type": "file", "path": str(path), "format": "plain-text"}
+    # one file however many records: the line count is the delivered count
+    destination = {"type": "file", "path": str(path), "format": "plain-text", "max_bytes": 1 << 34}
     return {"layers": {"APP": {"destinations": [destination]}}}
 
 

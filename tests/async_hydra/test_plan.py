@@ -42,12 +42,12 @@ def test_bad_strategy_names_raise_a_configuration_error_naming_them(
 @pytest.mark.parametrize(
     ("primary", "fallbacks", "otlp_strategy", "spool", "file_strategy"),
     [
-        ("async", ["sync", "direct", "memory"], "auto", True, "auto"),
-        ("async", None, "auto", True, "auto"),
-        ("async", [], "async", False, "auto"),
-        ("async", ["memory"], "auto", False, "auto"),
-        ("direct", [], "direct", True, "auto"),
-        ("memory", ["direct"], "memory", True, "auto"),
+        ("async", ["sync", "direct", "memory"], "auto", True, "sync"),
+        ("async", None, "auto", True, "sync"),
+        ("async", [], "async", False, "sync"),
+        ("async", ["memory"], "auto", False, "sync"),
+        ("direct", [], "direct", True, "sync"),
+        ("memory", ["direct"], "memory", True, "sync"),
         ("sync", None, "sync", True, "sync"),
     ],
 )

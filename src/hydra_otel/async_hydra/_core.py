@@ -25,6 +25,9 @@ Item = tuple[Context, tuple[Any, ...], LogReceipt | None]
 
 EmitFunction = Callable[..., None]
 
+BARRIER: tuple[Any, ...] = ("hydra-otel barrier",)
+"""The arguments of a queued marker that is resolved, not emitted, when reached (see drain)."""
+
 Commit = tuple[list[LogReceipt], int]
 """Receipts of guaranteed records already emitted, and the processors' drop count before."""
 
@@ -40,7 +43,6 @@ class FrontCore:
         "handed_over",
         "heartbeat",
         "pending",
-        "settled",
         "space_waiters",
         "state_lock",
         "stats",
@@ -52,8 +54,6 @@ class FrontCore:
         self.pending: deque[Item] = deque()
         self.emit_lock = threading.Lock()
         self.state_lock = threading.Lock()
-        self.settled = threading.Condition(self.state_lock)
-        """Notified (under ``state_lock``) when the emitting thread has nothing left to do."""
         self.wake = threading.Event()
         self.space_waiters: list[LogReceipt] = []
         self.handed_over: deque[Commit] = deque()
@@ -97,6 +97,10 @@ class FrontCore:
                 context, args, receipt = pending.popleft()
             except IndexError:
                 break
+            if args is BARRIER:
+                if receipt is not None:
+                    receipt.resolve(None)
+                continue
             if receipt is not None:
                 if not waiting:
                     baseline = self.durability.dropped()

@@ -31,6 +31,9 @@ BACKLOG_BATCHES = 2
 """Batches a processor may hold in memory before the emitting thread waits for it: one
 being sent and one ready, so the exporter never idles and the queues stay short."""
 
+PUSH_OUT_MILLIS = 1000
+"""Longest a push-out before idling may take (a local write; normally well under 1 ms)."""
+
 ProcessorSource = Callable[[], Sequence[LogRecordProcessor]]
 
 
@@ -67,6 +70,19 @@ class DurabilityWait:
             except Exception as error:
                 track_error("async_durability", repr(error))
         return False
+
+    def push_out(self) -> None:
+        """Export what ``sync`` processors still queue (they only export when records arrive).
+
+        The emitting thread calls this before it idles, so the tail of a burst reaches
+        its file without waiting for the next record.
+        """
+        for processor in self._fallback_processors():
+            try:
+                if processor.options.strategy == "sync" and processor.metrics()["queue_depth"]:
+                    processor.force_flush(PUSH_OUT_MILLIS)
+            except Exception as error:
+                track_error("async_durability", repr(error))
 
     def wait(self, deadline: float, heartbeat: Callable[[], None]) -> bool:
         """Wait until nothing is only in memory, or ``deadline`` (``time.monotonic``).

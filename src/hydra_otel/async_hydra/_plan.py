@@ -8,9 +8,10 @@ destination's processor runs with:
 * ``async`` first with fallbacks: ``strategy="auto"``, the processor picks among its
   paths from measured health (async while the collector answers, ``direct`` to the
   spool when it does not, ``memory`` when the spool fails too).
-* any other single choice pins that strategy on the destinations that spool (OTLP);
-  local destinations (console, file) have no spool, so they keep ``auto``, or ``sync``
-  when the plan is ``sync`` first.
+* any other single choice pins that strategy on the destinations that spool (OTLP).
+* local destinations (console, file) have no spool and no network: their processors
+  run ``sync``, so the queue's emitting thread formats and writes them itself (no I/O
+  on the event loop, and two fewer threads taking the GIL from it).
 * ``direct`` nowhere in the chain: no spool, so nothing outlives the process.
 
 The front of the queue (records waiting for the emitting thread) runs ``async`` unless
@@ -103,7 +104,7 @@ class StrategyPlan:
             if not self.spools:
                 changes["spool_enabled"] = False
             return options.evolve(**changes)
-        return options.evolve(strategy="sync" if self.primary == "sync" else "auto")
+        return options.evolve(strategy="sync")
 
 
 def _strategy_name(value: object, argument: str) -> StrategyName:
