@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,3 +92,33 @@ async def test_console_output_has_every_record_in_order(
     lines = [line for line in capsys.readouterr().err.splitlines() if "console line" in line]
     assert [int(line.rsplit(" ", 1)[1]) for line in lines] == list(range(300))
     assert all("[API]" in line and "INFO" in line for line in lines)
+
+
+_FORGETS_TO_CLOSE = textwrap.dedent(
+    """
+    import asyncio, sys
+    from hydra_otel import AsyncHydraLogger
+
+    destination = {"type": "file", "path": sys.argv[1], "format": "json"}
+    log = AsyncHydraLogger({"layers": {"DEFAULT": {"destinations": [destination]}}})
+
+    async def main():
+        for i in range(3000):
+            await log.info("APP", f"record {i}")  # no close, no flush
+
+    asyncio.run(main())
+    log.info("APP", "after the loop")
+    """
+)
+
+
+def test_an_application_that_never_closes_still_writes_every_record(tmp_path: Path) -> None:
+    path = tmp_path / "forgotten.log"
+    subprocess.run(
+        [sys.executable, "-c", _FORGETS_TO_CLOSE, str(path)],
+        check=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+    written = [json.loads(line)["message"] for line in path.read_text().splitlines()]
+    assert written == [*(f"record {i}" for i in range(3000)), "after the loop"]
