@@ -93,3 +93,15 @@ def test_metrics_of_a_fresh_queue() -> None:
     assert metrics["max_pending"] == 1024 and metrics["emitted"] == 0
     queue.close(1.0)
     assert queue.submit(()) is None  # closed: the caller counts the drop
+
+
+async def test_code_that_never_awaits_cannot_grow_the_queue_without_bound() -> None:
+    log = AsyncHydraLogger(memory_config(), queue_class=TinyQueue)  # room 8, hard limit 32
+    peak = 0
+    for i in range(2000):
+        log.info("APP", f"r{i}")  # sync code on the loop thread, never awaiting
+        peak = max(peak, log.get_performance_metrics()["records_pending"])
+    await log.close()
+    assert peak < 200  # bounded near the hard limit, not growing with the 2000 calls
+    bodies = [r.log_record.body for r in log.memory_records()]
+    assert bodies == [f"r{i}" for i in range(2000)]

@@ -39,6 +39,10 @@ from hydra_otel.export import FallbackExportOptions
 _CHECK_EVERY = 0xFF
 """Every 256th call looks at the emitting thread's health (cheap, but not free)."""
 _HARD_LIMIT_FACTOR = 4
+HARD_LIMIT_LOOP_WAIT = 0.01
+"""Past the hard limit, an event-loop caller waits this long for the emitting thread's
+current chunk (CPU work, no I/O) so it can make room: the only backpressure left for
+code that logs without awaiting."""
 
 
 class MultiFallbackAsyncQueue:
@@ -173,8 +177,8 @@ class MultiFallbackAsyncQueue:
     def _over_limit(self, receipt: LogReceipt | None) -> LogReceipt:
         """Backpressure: room is awaited on a loop, waited for in a thread, made past 4x."""
         core = self._core
-        if len(core.pending) > self._hard_limit:
-            emitted = self.help_emit(self.max_pending, self._lock_wait())
+        if len(core.pending) > self._hard_limit:  # callers that never await: make room here
+            emitted = self.help_emit(self.max_pending, self._lock_wait(HARD_LIMIT_LOOP_WAIT))
             core.stats.count("caller_emits_over_limit", emitted)
             return receipt if receipt is not None else COMPLETED
         if receipt is not None:  # already a wait, and a longer one
@@ -200,9 +204,9 @@ class MultiFallbackAsyncQueue:
         self._core.stats.count("caller_emits_over_limit", emitted)
         space.resolve(None)
 
-    def _lock_wait(self) -> float:
-        """How long this thread may wait for the emit lock: never on an event loop."""
-        return 0.0 if running_loop() is not None else self.stall_after
+    def _lock_wait(self, on_loop: float = 0.0) -> float:
+        """How long this thread may wait for the emit lock: ``on_loop`` on an event loop."""
+        return on_loop if running_loop() is not None else self.stall_after
 
     # -- the caller's path -----------------------------------------------------------
 
