@@ -110,7 +110,52 @@ def write_markdown(
     for title, results, all_runs in sections:
         lines += [f"## {title}", "", *table(results, all_runs), ""]
     lines += ["![records/s and loop lag per case](async_logging.png)", ""]
+    lines += [
+        "## Findings in this run",
+        "",
+        *findings([r for _, rs, _ in sections for r in rs]),
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def findings(results: Sequence[CaseResult], rate: int) -> list[str]:
+    """The issue's bounds and the side-by-side ratios, read off this run's rows."""
+    rows = {(r.case.mode, r.case.scenario, r.case.freeze): r for r in results}
+    lines = []
+    up, down = rows.get(("rate", "A", True)), rows.get(("rate", "A-down", True))
+    if up is not None:
+        verdict = "met" if up.lag_ms["max"] <= 10.0 else "**not met**"
+        lines.append(
+            f"- AsyncHydraLogger, {rate:,} records/s offered ({up.offered_per_second:,.0f}/s "
+            f"taken, the rest held back by backpressure), collector up: worst loop lag "
+            f"{up.lag_ms['max']:.1f} ms (p99 "
+            f"{up.lag_ms['p99']:.1f} ms); issue bound 10 ms: {verdict}"
+        )
+    if down is not None:
+        verdict = "met" if down.lag_ms["max"] <= 100.0 else "**not met**"
+        lines.append(
+            f"- collector down: worst loop lag {down.lag_ms['max']:.1f} ms; "
+            f"issue bound 100 ms: {verdict}"
+        )
+    for mode in ("max", "rate"):
+        for ours, theirs in (("A", "B"), ("A-down", "B-down"), ("C", "D"), ("C", "E")):
+            mine, other = rows.get((mode, ours, True)), rows.get((mode, theirs, True))
+            if mine is None or other is None:
+                continue
+            lines.append(
+                f"- [{mode}] {mine.case.label} vs {other.case.label}: worst loop lag "
+                f"{mine.lag_ms['max']:.1f} vs {other.lag_ms['max']:.1f} ms, records/s "
+                f"{mine.records_per_second / max(other.records_per_second, 1):.2f}x"
+            )
+    for result in results:
+        if result.delivered < result.emitted:
+            lost = result.emitted - result.delivered
+            lines.append(
+                f"- [{result.case.mode}] {result.case.label}: {lost:,} of {result.emitted:,} "
+                "records missing after close"
+            )
+    return lines
 
 
 def write_chart(path: Path, sections: Sequence[tuple[str, Sequence[CaseResult]]]) -> None:
@@ -161,7 +206,6 @@ def _lag_panel(axis: Any, results: Sequence[CaseResult]) -> None:
     axis.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
     axis.axvline(10.0, color="black", linestyle="--", linewidth=1, label="10 ms")
     axis.set_yticks(positions, [""] * len(results))
-    axis.set_xscale("log")
-    axis.set_xlabel("event-loop lag, ms, log scale (lower is better)")
+    axis.set_xlabel("event-loop lag, ms (lower is better)")
     axis.invert_yaxis()
     axis.legend(loc="lower right", fontsize=8)
