@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
 
 from hydra_otel.api._attributes import to_attributes
-from hydra_otel.api._logger import ExcInfo, HydraLogger, _exception_from
+from hydra_otel.api._call_arguments import ExcInfo, exception_from
+from hydra_otel.api._logger import HydraLogger
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.async_hydra import LogReceipt, MultiFallbackAsyncQueue
 from hydra_otel.async_hydra._receipt import COMPLETED
@@ -155,7 +156,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
             attributes = to_attributes(extra)
             if fields:
                 attributes.update(to_attributes(fields))
-            exception = _exception_from(exc_info)
+            exception = exception_from(exc_info)
             receipt = self._queue.submit(
                 (
                     route,

@@ -7,10 +7,7 @@ exception attributes, and the trace and span ids of the active context.
 
 from __future__ import annotations
 
-import atexit
-import sys
 import time
-import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
@@ -18,13 +15,14 @@ from typing import Any
 from opentelemetry.sdk._logs import ReadableLogRecord
 
 from hydra_otel.api._attributes import to_attributes
+from hydra_otel.api._call_arguments import ExcInfo, exception_from, split_layer_and_message
+from hydra_otel.api._exit import close_at_exit
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.api._metrics import LoggerMetrics
 from hydra_otel.api._pipeline import LayerRoute, LoggerPipeline
 from hydra_otel.api._plugins import PluginChain
 from hydra_otel.async_hydra._health import summarize_export_health
 from hydra_otel.config import (
-    DEFAULT_LAYER,
     Level,
     LogDestination,
     LoggingConfig,
@@ -46,8 +44,6 @@ from hydra_otel.export import FallbackExportOptions
 from hydra_otel.formats import FormatOptions
 from hydra_otel.plugins import HydraPlugin, LogEvent
 from hydra_otel.processors import safety_processors
-
-ExcInfo = bool | BaseException | tuple[Any, Any, Any] | None
 
 _LAYER_KEY = "hydra.layer"
 _CATEGORY_KEY = "hydra.category"
@@ -121,7 +117,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
             settings=settings,
             export_options=self._adjust_export_options,
         )
-        _close_at_exit(self)
+        close_at_exit(self)
 
     def _adjust_export_options(
         self, destination: LogDestination, options: FallbackExportOptions
@@ -179,7 +175,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         if in_pipeline():
             self._metrics.dropped("recursion")
             return None
-        layer_name, text = _split_layer_and_message(layer_or_message, message, layer)
+        layer_name, text = split_layer_and_message(layer_or_message, message, layer)
         route = self._pipeline.route(layer_name)
         if level.stdlib < route.threshold or not route.enabled:
             self._metrics.filtered()
@@ -247,7 +243,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
             text,
             attributes,
             level.event_name,
-            _exception_from(exc_info),
+            exception_from(exc_info),
         )
         duration = time.perf_counter_ns() - start
         self._metrics.emitted(layer, duration)
@@ -334,9 +330,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         ``delivery_by_destination`` say where the destinations' records are.
         """
         metrics = self._metrics.snapshot()
-        delivery = {
-            _destination_label(o.destination): o.delivery() for o in self._pipeline.outputs()
-        }
+        delivery = {o.label: o.delivery() for o in self._pipeline.outputs()}
         for key in ("exported", "spooled", "queued", "dropped"):
             metrics[f"records_{key}_by_destinations"] = sum(d[key] for d in delivery.values())
         metrics["records_exported"] = metrics.pop("records_exported_by_destinations")
@@ -351,9 +345,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         ``p99_latency`` (ms), ``healthy``, counters summed over the destinations'
         FallbackExportProcessors, and each one's own ``metrics()`` under ``destinations``.
         """
-        return summarize_export_health(
-            {_destination_label(o.destination): o.processor for o in self._pipeline.outputs()}
-        )
+        return summarize_export_health({o.label: o.processor for o in self._pipeline.outputs()})
 
     def memory_records(self, name: str | None = None) -> list[ReadableLogRecord]:
         """Records held by the ``memory`` destinations (those named ``name``, if given)."""
@@ -414,58 +406,3 @@ def create_logger(
 ) -> HydraLogger:
     """Create a HydraLogger; the same arguments as ``HydraLogger(...)``."""
     return HydraLogger(config, **kwargs)
-
-
-def _split_layer_and_message(first: Any, second: Any, layer: str | None) -> tuple[str, str]:
-    if layer is not None:
-        if second is not None:
-            return str(layer), f"{_text(first)} {_text(second)}"
-        return str(layer), _text(first)
-    if second is None:
-        return DEFAULT_LAYER, _text(first)
-    return _text(first), _text(second)
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value
-    try:
-        return str(value)
-    except Exception:
-        return f"<unprintable {type(value).__name__}>"
-
-
-def _exception_from(exc_info: ExcInfo) -> BaseException | None:
-    if exc_info is None or exc_info is False:
-        return None
-    if isinstance(exc_info, BaseException):
-        return exc_info
-    if isinstance(exc_info, tuple):
-        return exc_info[1] if len(exc_info) > 1 and isinstance(exc_info[1], BaseException) else None
-    return sys.exc_info()[1]
-
-
-def _destination_label(destination: LogDestination) -> str:
-    detail = {
-        "console": destination.stream,
-        "file": destination.path,
-        "otlp": destination.endpoint or "env",
-        "memory": destination.name,
-    }[destination.type]
-    return f"{destination.type}:{detail}" if detail else destination.type
-
-
-_open_loggers: weakref.WeakSet[HydraLogger] = weakref.WeakSet()
-
-
-def _close_at_exit(logger: HydraLogger) -> None:
-    _open_loggers.add(logger)
-
-
-@atexit.register
-def _close_open_loggers() -> None:
-    for logger in list(_open_loggers):
-        try:
-            logger.close()
-        except Exception as exc:
-            track_error("close", repr(exc))

@@ -79,6 +79,18 @@ class _Output:
     exporter: LogRecordExporter
     processor: LogRecordProcessor
 
+    @property
+    def label(self) -> str:
+        """A short name for metrics: ``console:stderr``, ``file:app.log``, ``otlp:URL``…"""
+        destination = self.destination
+        detail = {
+            "console": destination.stream,
+            "file": destination.path,
+            "otlp": destination.endpoint or "env",
+            "memory": destination.name,
+        }[destination.type]
+        return f"{destination.type}:{detail}" if detail else destination.type
+
     def delivery(self) -> dict[str, int]:
         """Records exported, spooled, still queued and dropped by this destination."""
         if isinstance(self.processor, FallbackExportProcessor):
