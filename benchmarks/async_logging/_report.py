@@ -113,7 +113,7 @@ def write_markdown(
     lines += [
         "## Findings in this run",
         "",
-        *findings([r for _, rs, _ in sections for r in rs]),
+        *findings([r for _, rs, _ in sections for r in rs], rate),
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
