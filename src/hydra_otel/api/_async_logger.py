@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadableLogRecord
 
 from hydra_otel.api._attributes import to_attributes
-from hydra_otel.api._call_arguments import ExcInfo, exception_from
+from hydra_otel.api._call_arguments import ExcInfo, exception_from, level_or_info
 from hydra_otel.api._logger import HydraLogger
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.async_hydra import LogReceipt, MultiFallbackAsyncQueue
@@ -107,11 +107,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         **fields: Any,
     ) -> LogReceipt:
         """Queue a record at ``level`` (a name such as ``"INFO"`` or a stdlib number)."""
-        try:
-            resolved = levels.parse_level(level)
-        except ValueError as exc:
-            track_error("bad_level", str(exc))
-            resolved = levels.INFO
+        resolved = level_or_info(level)
         return self._submit(resolved, layer_or_message, message, layer, extra, exc_info, fields)
 
     def exception(

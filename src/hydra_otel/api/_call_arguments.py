@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from hydra_otel.config import DEFAULT_LAYER
+from hydra_otel.config import DEFAULT_LAYER, Level, parse_level
+from hydra_otel.config._levels import INFO
+from hydra_otel.core import track_error
 
 ExcInfo = bool | BaseException | tuple[Any, Any, Any] | None
 """What ``exc_info=`` accepts: True (the exception being handled), an exception, a
@@ -42,3 +44,12 @@ def exception_from(exc_info: ExcInfo) -> BaseException | None:
     if isinstance(exc_info, tuple):
         return exc_info[1] if len(exc_info) > 1 and isinstance(exc_info[1], BaseException) else None
     return sys.exc_info()[1]
+
+
+def level_or_info(level: str | int) -> Level:
+    """The level ``level`` names; an invalid one is counted (``bad_level``) and logged as INFO."""
+    try:
+        return parse_level(level)
+    except ValueError as exc:
+        track_error("bad_level", str(exc))
+        return INFO

@@ -15,7 +15,12 @@ from typing import Any
 from opentelemetry.sdk._logs import ReadableLogRecord
 
 from hydra_otel.api._attributes import to_attributes
-from hydra_otel.api._call_arguments import ExcInfo, exception_from, split_layer_and_message
+from hydra_otel.api._call_arguments import (
+    ExcInfo,
+    exception_from,
+    level_or_info,
+    split_layer_and_message,
+)
 from hydra_otel.api._exit import close_at_exit
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.api._metrics import LoggerMetrics
@@ -143,11 +148,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         **fields: Any,
     ) -> None:
         """Emit a record at ``level`` (a name such as ``"INFO"`` or a stdlib number)."""
-        try:
-            resolved = levels.parse_level(level)
-        except ValueError as exc:
-            track_error("bad_level", str(exc))
-            resolved = levels.INFO
+        resolved = level_or_info(level)
         self._log(resolved, layer_or_message, message, layer, extra, exc_info, fields)
 
     def _log(
