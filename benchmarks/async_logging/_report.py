@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import platform
-import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from benchmarks._environment import environment_lines
 from benchmarks.async_logging._runner import CaseResult
 
 _PACKAGES = ("hydra-otel", "opentelemetry-sdk", "rotel", "hydra-logger")
@@ -20,31 +16,6 @@ def median_run(runs: Sequence[CaseResult]) -> CaseResult:
     """The round with the median worst loop lag (the figure this benchmark is about)."""
     ordered = sorted(runs, key=lambda r: r.lag_ms["max"])
     return ordered[len(ordered) // 2]
-
-
-def _versions() -> str:
-    found = []
-    for name in _PACKAGES:
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} (not installed)")
-    return ", ".join(found)
-
-
-def _environment() -> list[str]:
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return [
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load} "
-        "(1/5/15 min, at the end of the run)",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{platform.system()} {platform.release()}",
-        f"- packages: {_versions()}",
-        f"- command: `python -m benchmarks.async_logging {' '.join(sys.argv[1:])}`".replace(
-            "  ", " "
-        ),
-    ]
 
 
 def table(results: Sequence[CaseResult], all_runs: Sequence[Sequence[CaseResult]]) -> list[str]:
@@ -80,7 +51,7 @@ def write_markdown(
         "",
         "Produced by `python -m benchmarks.async_logging` (see `benchmarks/async_logging/`).",
         "",
-        *_environment(),
+        *environment_lines("async_logging", _PACKAGES),
         "",
         "## How it is measured",
         "",

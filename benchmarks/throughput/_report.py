@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import platform
-import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from benchmarks._environment import environment_lines as shared_environment_lines
 from benchmarks.throughput._runner import ScenarioResult
 
 _PACKAGES = (
@@ -24,28 +20,9 @@ _PACKAGES = (
 )
 
 
-def _package_versions() -> str:
-    found = []
-    for name in _PACKAGES:
-        try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} (not installed)")
-    return ", ".join(found)
-
-
 def environment_lines() -> list[str]:
     """Machine, load, Python and package versions, date, and the command line."""
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return [
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load} "
-        "(1/5/15 min, at the end of the run)",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{platform.system()} {platform.release()}",
-        f"- packages: {_package_versions()}",
-        f"- command: `python -m benchmarks.throughput {' '.join(sys.argv[1:])}`".replace("  ", " "),
-    ]
+    return shared_environment_lines("throughput", _PACKAGES)
 
 
 def median_run(runs: Sequence[ScenarioResult]) -> ScenarioResult:
