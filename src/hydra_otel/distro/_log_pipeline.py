@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from hydra_otel.config import load_settings
-from hydra_otel.core._diagnostics import enter_pipeline, leave_pipeline
+from hydra_otel.core._diagnostics import pipeline_guard
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 from hydra_otel.processors import behind_audit_chain, safety_processors
 
@@ -87,27 +87,18 @@ class PipelineGuardedLogExporter(LogRecordExporter):
 
     def export(self, batch: Sequence[ReadableLogRecord]) -> LogRecordExportResult:
         """Export ``batch`` with the wrapped exporter; its own logging is not bridged."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             return self.exporter.export(batch)
-        finally:
-            leave_pipeline(token)
 
     def shutdown(self) -> None:
         """Shut the wrapped exporter down inside the guard."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             self.exporter.shutdown()  # type: ignore[no-untyped-call]
-        finally:
-            leave_pipeline(token)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Flush the wrapped exporter inside the guard."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             return self.exporter.force_flush(timeout_millis)
-        finally:
-            leave_pipeline(token)
 
 
 class PipelineGuardedSpanExporter(SpanExporter):
@@ -120,24 +111,15 @@ class PipelineGuardedSpanExporter(SpanExporter):
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         """Export ``spans`` with the wrapped exporter."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             return self.exporter.export(spans)
-        finally:
-            leave_pipeline(token)
 
     def shutdown(self) -> None:
         """Shut the wrapped exporter down inside the guard."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             self.exporter.shutdown()
-        finally:
-            leave_pipeline(token)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         """Flush the wrapped exporter inside the guard."""
-        token = enter_pipeline()
-        try:
+        with pipeline_guard():
             return self.exporter.force_flush(timeout_millis)
-        finally:
-            leave_pipeline(token)
