@@ -101,9 +101,9 @@ class HydraLogger(metaclass=MagicConfigAccess):
             "redact_sensitive": redact_sensitive,
         }
         updates = {key: value for key, value in overrides.items() if value is not None}
-        self.config: LoggingConfig = resolved.model_copy(update=updates) if updates else resolved
-        if updates:
-            self.config = coerce_config(self.config.model_dump())
+        self.config: LoggingConfig = (
+            coerce_config({**resolved.model_dump(), **updates}) if updates else resolved
+        )
         self.name = name
         self._metrics = LoggerMetrics()
         self._plugins = PluginChain()
