@@ -9,7 +9,8 @@ keeping what ``Logger.emit`` does besides the copy: the logger configurator's
 enabled flag, the SDK's own log-count metric, the current resource (it changes after a
 fork). Records that would hit a limit take ``Logger.emit`` itself, so limits and dropped
 counts stay exactly the SDK's. Any other ``Logger`` (a proxy, another SDK) is used
-through its public ``emit``.
+through its public ``emit``. When every processor behind the logger is one of
+hydra's, the record skips the SDK's dispatch too (see :mod:`._emit_plan`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from opentelemetry.context import get_current
 from opentelemetry.sdk._logs import Logger as SdkLogger
 from opentelemetry.sdk._logs import ReadWriteLogRecord
 from opentelemetry.trace import get_current_span
+
+from hydra_otel.api._emit_plan import EmitPlan, plan_for
 
 _SDK_LOGGER_FIELDS = (
     "_resource",
@@ -36,7 +39,7 @@ _SDK_LOGGER_FIELDS = (
 class DirectEmitter:
     """Emits records for one OpenTelemetry Logger, straight into SDK processors when it can."""
 
-    __slots__ = ("_direct", "_logger", "_max_count", "_max_length")
+    __slots__ = ("_direct", "_logger", "_max_count", "_max_length", "_plan")
 
     def __init__(self, logger: Logger) -> None:
         self._logger = logger
@@ -46,6 +49,7 @@ class DirectEmitter:
         limits = getattr(logger, "_log_record_limits", None)
         self._max_count: int | None = getattr(limits, "max_log_record_attributes", None)
         self._max_length: int | None = getattr(limits, "max_log_record_attribute_length", None)
+        self._plan: EmitPlan | None = None
 
     def emit(
         self,
@@ -91,13 +95,22 @@ class DirectEmitter:
         record.attributes = attributes
         record.event_name = event_name
         record.exception = None
+        logger._logger_metrics.emit_log()
+        multi = logger._multi_log_record_processor
+        plan = self._plan
+        if plan is None or not plan.is_current():
+            plan = self._plan = plan_for(multi)
+        if plan.steps is not None:
+            plan.run(
+                record, logger._resource, logger._instrumentation_scope, logger._log_record_limits
+            )
+            return
         writable = ReadWriteLogRecord.__new__(ReadWriteLogRecord)
         writable.log_record = record
         writable.resource = logger._resource
         writable.instrumentation_scope = logger._instrumentation_scope
         writable.limits = logger._log_record_limits
-        logger._logger_metrics.emit_log()
-        logger._multi_log_record_processor.on_emit(writable)
+        multi.on_emit(writable)
 
     def _within_limits(self, attributes: dict[str, Any]) -> bool:
         if self._max_count is not None and len(attributes) > self._max_count:

@@ -17,7 +17,6 @@ from opentelemetry.sdk._logs import (
     Logger,
     LoggerProvider,
     LogRecordProcessor,
-    ReadWriteLogRecord,
     SynchronousMultiLogRecordProcessor,
 )
 from opentelemetry.sdk._logs.export import (
@@ -28,6 +27,7 @@ from opentelemetry.sdk._logs.export import (
 from opentelemetry.sdk.resources import Resource
 
 from hydra_otel.api._direct_emit import DirectEmitter
+from hydra_otel.api._shared_view import SharedProcessorView
 from hydra_otel.config import (
     DEFAULT_LAYER,
     HydraSettings,
@@ -46,29 +46,6 @@ from hydra_otel.version import __version__
 
 ExportOptionsHook = Callable[[LogDestination, FallbackExportOptions], FallbackExportOptions]
 """Adjusts the options of one destination's FallbackExportProcessor (AsyncHydraLogger's plan)."""
-
-
-@dataclass(slots=True)
-class SharedProcessorView(LogRecordProcessor):
-    """One layer's view of a processor that several layers share.
-
-    It passes records at or above ``min_severity`` on, and leaves shutdown to the
-    pipeline, which shuts each shared processor down exactly once.
-    """
-
-    processor: LogRecordProcessor
-    min_severity: int
-
-    def on_emit(self, log_record: ReadWriteLogRecord) -> None:
-        severity = log_record.log_record.severity_number
-        if severity is not None and severity.value >= self.min_severity:
-            self.processor.on_emit(log_record)
-
-    def shutdown(self) -> None:
-        """Shared processors are shut down once by the pipeline, not per layer."""
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self.processor.force_flush(timeout_millis)
 
 
 @dataclass(slots=True)

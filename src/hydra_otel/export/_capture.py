@@ -49,13 +49,20 @@ class RecordCapture:
         self._prefix = secrets.token_hex(8) + "-"
         self._counter = itertools.count(1)
 
+    def uid_for(self, attributes: Any) -> str | None:
+        """A new id for a record with these attributes; None if it keeps its own or ids are off."""
+        if not self._add_uid or (attributes and RECORD_UID_KEY in attributes):
+            return None
+        return f"{self._prefix}{next(self._counter):x}"
+
     def capture(self, record: ReadWriteLogRecord) -> tuple[ReadableLogRecord, int]:
         """Return ``(snapshot, approximate size in bytes)`` of ``record``."""
         source = record.log_record
         snapshot = _copy_log_record(source)
         attributes = _copy_attributes(source.attributes)
-        if self._add_uid and RECORD_UID_KEY not in attributes:
-            attributes[RECORD_UID_KEY] = f"{self._prefix}{next(self._counter):x}"
+        uid = self.uid_for(attributes)
+        if uid is not None:
+            attributes[RECORD_UID_KEY] = uid
         snapshot.attributes = _keep_dropped_count(attributes, source.attributes)
         readable = ReadableLogRecord(
             snapshot,

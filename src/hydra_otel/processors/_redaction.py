@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry._logs import LogRecord
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
@@ -71,8 +72,11 @@ class RedactionProcessor(LogRecordProcessor):
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         """Redact ``log_record`` in place."""
+        self.apply(log_record.log_record)
+
+    def apply(self, record: LogRecord) -> None:
+        """What ``on_emit`` does, on the API ``LogRecord`` itself (hydra's emit path)."""
         started = time.perf_counter_ns()
-        record = log_record.log_record
         report = RedactionReport()
         try:
             self._redact(record, report)

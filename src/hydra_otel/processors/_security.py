@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from opentelemetry._logs import LogRecord
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
@@ -34,8 +35,12 @@ class SecurityValidationProcessor(LogRecordProcessor):
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         """Neutralise ``log_record`` in place."""
+        self.apply(log_record.log_record)
+
+    def apply(self, record: LogRecord) -> None:
+        """What ``on_emit`` does, on the API ``LogRecord`` itself (hydra's emit path)."""
         try:
-            self._validate(log_record.log_record)
+            self._validate(record)
         except Exception as exc:
             track_error("security_validation", f"validation failed ({type(exc).__name__})")
 

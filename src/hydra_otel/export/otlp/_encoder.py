@@ -16,10 +16,12 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.sdk._logs import ReadableLogRecord, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
+from hydra_otel.export._encoded import PreEncodedLogRecord
 from hydra_otel.export.otlp._any_value import (
     RecordAttributeEncoder,
     encode_any_value,
     encode_attributes,
+    encode_key_value,
 )
 from hydra_otel.export.otlp._wire import (
     length_delimited,
@@ -29,8 +31,8 @@ from hydra_otel.export.otlp._wire import (
     varint,
 )
 
-LogRecordLike = ReadableLogRecord | ReadWriteLogRecord
-"""What the encoder accepts: the SDK's frozen or mutable log record."""
+LogRecordLike = ReadableLogRecord | ReadWriteLogRecord | PreEncodedLogRecord
+"""What the encoder accepts: the SDK's frozen or mutable log record, or one it encoded."""
 
 # Field keys (field number << 3 | wire type) of the messages written here.
 _RESOURCE_LOGS = b"\x0a"  # ExportLogsServiceRequest.resource_logs
@@ -44,6 +46,7 @@ _SCOPE_NAME, _SCOPE_VERSION, _SCOPE_ATTRIBUTE = b"\x0a", b"\x12", b"\x1a"
 _TIME, _SEVERITY_NUMBER, _SEVERITY_TEXT, _BODY = b"\x09", b"\x10", b"\x1a", b"\x2a"
 _DROPPED, _FLAGS, _TRACE_ID, _SPAN_ID = b"\x38", b"\x45", b"\x4a\x10", b"\x52\x08"
 _OBSERVED_TIME, _EVENT_NAME = b"\x59", b"\x62"
+_RECORD_ATTRIBUTE = b"\x32"  # LogRecord.attributes
 
 _MISSING = object()
 _MAX_CACHED_HEADERS = 256
@@ -133,6 +136,11 @@ def _encode_body(body: object) -> bytes:
         return length_delimited(_BODY, length_delimited(b"\x0a", text))
 
 
+def _encode_unique_attribute(key: str, value: str) -> bytes:
+    """A string attribute that never repeats (a record id): encoded without the cache."""
+    return length_delimited(_RECORD_ATTRIBUTE, encode_key_value(key, value))
+
+
 class OTLPLogsEncoder:
     """Encodes batches of SDK log records into ``ExportLogsServiceRequest`` bytes.
 
@@ -175,7 +183,12 @@ class OTLPLogsEncoder:
         head, tail = self._header(scope, _encode_scope_header)
         encode_record = self.encode_record
         scope_parts = [head]
-        scope_parts += [length_delimited(_LOG_RECORD, encode_record(r)) for r in records]
+        scope_parts += [
+            r.field
+            if type(r) is PreEncodedLogRecord
+            else length_delimited(_LOG_RECORD, encode_record(r))  # type: ignore[arg-type]
+            for r in records
+        ]
         scope_parts.append(tail)
         return b"".join(scope_parts)
 
@@ -190,9 +203,23 @@ class OTLPLogsEncoder:
         self._headers[id(obj)] = (obj, head, tail)  # holding obj keeps its id unique
         return head, tail
 
-    def encode_record(self, record: LogRecordLike) -> bytes:
+    def encode_record(self, record: ReadableLogRecord | ReadWriteLogRecord) -> bytes:
         """Return the body of one ``LogRecord`` message (fields in field-number order)."""
-        log = record.log_record
+        return self.encode_log(record.log_record, record.dropped_attributes)
+
+    def encode_log_field(self, log: Any, extra_attributes: dict[str, str] | None = None) -> bytes:
+        """Return ``log`` (an API ``LogRecord``) as a ready ``log_records`` field.
+
+        ``extra_attributes`` are encoded after the record's own, as if they had been
+        added to its attribute dict last (which is left untouched). Wrap the result in
+        a :class:`PreEncodedLogRecord` to put it in a batch.
+        """
+        return length_delimited(_LOG_RECORD, self.encode_log(log, 0, extra_attributes))
+
+    def encode_log(
+        self, log: Any, dropped: int = 0, extra_attributes: dict[str, str] | None = None
+    ) -> bytes:
+        """Return the body of the ``LogRecord`` message of an API ``LogRecord``."""
         parts: list[bytes] = []
         timestamp = log.timestamp
         if timestamp:
@@ -204,7 +231,8 @@ class OTLPLogsEncoder:
         parts.append(_encode_body(log.body))
         if log.attributes:
             self._attributes.append_to(parts, log.attributes)
-        dropped = record.dropped_attributes
+        if extra_attributes:
+            parts += [_encode_unique_attribute(k, v) for k, v in extra_attributes.items()]
         if dropped:
             parts.append(_DROPPED + varint(dropped))
         self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
