@@ -19,6 +19,9 @@ from hydra_otel.export.otlp._wire import (
     pack_double,
     string_field,
 )
+from hydra_otel.export.otlp._wire import (
+    varint as _length,
+)
 
 # AnyValue field keys (field number << 3 | wire type).
 _STRING = b"\x0a"
@@ -37,6 +40,8 @@ _ELEMENT = b"\x0a"
 _RECORD_ATTRIBUTE = b"\x32"
 
 _LONGEST_CACHED_STRING = 256
+_SMALL_INT = 4096
+"""Ints in [-4096, 4096) are cached with their key (status codes, line numbers)."""
 
 
 def _encode_str(value: str) -> bytes:
@@ -156,15 +161,18 @@ def attribute_items(attributes: Mapping[str, object]) -> Iterable[tuple[str, obj
 class RecordAttributeEncoder:
     """Encodes LogRecord attributes, caching the finished bytes of repeating pairs.
 
-    A pair whose value is a short str, an int or a bool (``hydra.layer=APP``,
-    ``code.lineno=42``) is encoded once and then reused as a ready field. The cache is
-    bounded: when it reaches ``max_cached_pairs`` it is emptied and refilled.
+    A pair whose value is a short str, a small int or a bool (``hydra.layer=APP``,
+    ``code.lineno=42``) is encoded once and then reused as a ready field; the encoded
+    key is cached too, so a pair seen for the first time (an id, a counter, a duration)
+    only encodes its value. The caches are bounded: when one reaches its limit it is
+    emptied and refilled.
     """
 
-    __slots__ = ("_max_cached_pairs", "_pairs")
+    __slots__ = ("_keys", "_max_cached_pairs", "_pairs")
 
     def __init__(self, max_cached_pairs: int = 8192) -> None:
         self._pairs: dict[tuple[object, ...], bytes] = {}
+        self._keys: dict[str, bytes] = {}
         self._max_cached_pairs = max_cached_pairs
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
@@ -173,25 +181,66 @@ class RecordAttributeEncoder:
         for key, value in attribute_items(attributes):
             value_type = type(value)
             if value_type is str:
-                cache_key: tuple[object, ...] = (key, value)
-            elif value_type is int or value_type is bool:
-                cache_key = (key, value, value_type)
+                field = pairs.get((key, value))
+                if field is None:
+                    field = self._new_str_pair(key, value)  # type: ignore[arg-type]
+            elif value_type is int:
+                field = pairs.get((key, value, int))
+                if field is None:
+                    field = self._new_int_pair(key, value)  # type: ignore[arg-type]
             else:
-                parts.append(self._encode(key, value))
-                continue
-            field = pairs.get(cache_key)
-            if field is None:
-                field = self._encode_and_remember(cache_key, key, value)
+                cache_key = (key, value, value_type)
+                field = pairs.get(cache_key) if value_type is bool else None
+                if field is None:
+                    field = self._encode(key, value)
+                    if value_type is bool:
+                        self._remember(cache_key, field)
             parts.append(field)
 
-    def _encode_and_remember(self, cache_key: tuple[object, ...], key: str, value: object) -> bytes:
-        field = self._encode(key, value)
-        if isinstance(value, str) and len(value) > _LONGEST_CACHED_STRING:
-            return field
+    def _key_field(self, key: str) -> bytes:
+        field = self._keys.get(key)
+        if field is None:
+            if not isinstance(key, str):
+                raise TypeError(f"attribute key {key!r} is not a string")
+            field = string_field(_KEY, key)
+            if len(self._keys) >= self._max_cached_pairs:
+                self._keys.clear()
+            self._keys[key] = field
+        return field
+
+    def unique_str_pair(self, key: str, value: str) -> bytes:
+        """Encode a str attribute that never repeats (a record id), without caching the pair."""
+        return self._new_str_pair(key, value, remember=False)
+
+    def _new_str_pair(self, key: str, value: str, remember: bool = True) -> bytes:
+        try:
+            text = value.encode("utf-8")
+            any_value = _STRING + _length(len(text)) + text
+            pair = self._key_field(key) + _VALUE + _length(len(any_value)) + any_value
+        except (TypeError, ValueError) as error:
+            track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
+            return b""
+        field = _RECORD_ATTRIBUTE + _length(len(pair)) + pair
+        if remember and len(text) <= _LONGEST_CACHED_STRING:
+            self._remember((key, value), field)
+        return field
+
+    def _new_int_pair(self, key: str, value: int) -> bytes:
+        try:
+            any_value = _INT + int64_varint(value)
+            pair = self._key_field(key) + _VALUE + _length(len(any_value)) + any_value
+        except (TypeError, ValueError) as error:
+            track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
+            return b""
+        field = _RECORD_ATTRIBUTE + _length(len(pair)) + pair
+        if -_SMALL_INT <= value < _SMALL_INT:  # counters and durations would only churn it
+            self._remember((key, value, int), field)
+        return field
+
+    def _remember(self, cache_key: tuple[object, ...], field: bytes) -> None:
         if len(self._pairs) >= self._max_cached_pairs:
             self._pairs.clear()
         self._pairs[cache_key] = field
-        return field
 
     @staticmethod
     def _encode(key: str, value: object) -> bytes:

@@ -21,7 +21,6 @@ from hydra_otel.export.otlp._any_value import (
     RecordAttributeEncoder,
     encode_any_value,
     encode_attributes,
-    encode_key_value,
 )
 from hydra_otel.export.otlp._wire import (
     length_delimited,
@@ -46,10 +45,11 @@ _SCOPE_NAME, _SCOPE_VERSION, _SCOPE_ATTRIBUTE = b"\x0a", b"\x12", b"\x1a"
 _TIME, _SEVERITY_NUMBER, _SEVERITY_TEXT, _BODY = b"\x09", b"\x10", b"\x1a", b"\x2a"
 _DROPPED, _FLAGS, _TRACE_ID, _SPAN_ID = b"\x38", b"\x45", b"\x4a\x10", b"\x52\x08"
 _OBSERVED_TIME, _EVENT_NAME = b"\x59", b"\x62"
-_RECORD_ATTRIBUTE = b"\x32"  # LogRecord.attributes
 
 _MISSING = object()
 _MAX_CACHED_HEADERS = 256
+_MAX_CACHED_BODIES = 4096
+_LONGEST_CACHED_BODY = 256
 
 
 class _Canonical:
@@ -136,11 +136,6 @@ def _encode_body(body: object) -> bytes:
         return length_delimited(_BODY, length_delimited(b"\x0a", text))
 
 
-def _encode_unique_attribute(key: str, value: str) -> bytes:
-    """A string attribute that never repeats (a record id): encoded without the cache."""
-    return length_delimited(_RECORD_ATTRIBUTE, encode_key_value(key, value))
-
-
 class OTLPLogsEncoder:
     """Encodes batches of SDK log records into ``ExportLogsServiceRequest`` bytes.
 
@@ -151,11 +146,12 @@ class OTLPLogsEncoder:
         >>> payload = OTLPLogsEncoder().encode(batch)  # POST to /v1/logs as is
     """
 
-    __slots__ = ("_attributes", "_headers", "_severity_numbers", "_severity_texts")
+    __slots__ = ("_attributes", "_bodies", "_headers", "_severity_numbers", "_severity_texts")
 
     def __init__(self) -> None:
         self._attributes = RecordAttributeEncoder()
         self._headers: dict[int, tuple[Any, bytes, bytes]] = {}
+        self._bodies: dict[str, bytes] = {}
         self._severity_numbers: dict[SeverityNumber, bytes] = {}
         self._severity_texts: dict[str, bytes] = {}
 
@@ -228,14 +224,24 @@ class OTLPLogsEncoder:
             parts.append(self._severity_number(log.severity_number))
         if log.severity_text:
             parts.append(self._severity_text(log.severity_text))
-        parts.append(_encode_body(log.body))
+        body = log.body
+        if type(body) is str:
+            field = self._bodies.get(body)
+            if field is None:
+                field = self._new_body(body)
+            parts.append(field)
+        else:
+            parts.append(_encode_body(body))
         if log.attributes:
             self._attributes.append_to(parts, log.attributes)
         if extra_attributes:
-            parts += [_encode_unique_attribute(k, v) for k, v in extra_attributes.items()]
+            unique_pair = self._attributes.unique_str_pair
+            for key, value in extra_attributes.items():
+                parts.append(unique_pair(key, value))
         if dropped:
             parts.append(_DROPPED + varint(dropped))
-        self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
+        if log.trace_id or log.span_id or log.trace_flags:
+            self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
         observed = log.observed_timestamp
         if observed:
             parts.append(_OBSERVED_TIME + pack_fixed64(observed))
@@ -253,6 +259,15 @@ class OTLPLogsEncoder:
             parts.append(_TRACE_ID + trace_id.to_bytes(16, "big"))
         if span_id:
             parts.append(_SPAN_ID + span_id.to_bytes(8, "big"))
+
+    def _new_body(self, body: str) -> bytes:
+        """Encode a text body, remembering short ones: log messages repeat."""
+        field = _encode_body(body)
+        if len(body) <= _LONGEST_CACHED_BODY:
+            if len(self._bodies) >= _MAX_CACHED_BODIES:
+                self._bodies.clear()
+            self._bodies[body] = field
+        return field
 
     def _severity_number(self, severity: SeverityNumber) -> bytes:
         field = self._severity_numbers.get(severity) if type(severity) is SeverityNumber else None
