@@ -180,7 +180,7 @@ def test_metrics_count_emitted_exported_and_latency(logger: HydraLogger) -> None
     assert metrics["records_emitted"] == 10
     assert metrics["records_exported"] == 10
     assert metrics["records_dropped"] == 0
-    assert metrics["emit_latency_us"]["samples"] == 10
+    assert metrics["emit_latency_us"]["samples"] == 2  # one call in eight is timed: 1st, 9th
     assert 0 < metrics["emit_latency_us"]["p50"] <= metrics["emit_latency_us"]["p99"]
 
 

@@ -128,6 +128,7 @@ def fast_options(tmp_path: Path) -> FallbackExportOptions:
         shutdown_timeout=3.0,
         publish_metrics=False,
         redeliver_window=0.0,
+        max_batch_size=512,  # the tests reason in batches and spool rows of this size
     )
 
 

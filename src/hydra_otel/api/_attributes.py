@@ -46,7 +46,15 @@ def to_attributes(extra: Mapping[str, Any] | None) -> dict[str, AttributeValue]:
     """Convert a mapping of ``extra`` fields; keys become strings, no value is dropped."""
     if not extra:
         return {}
-    return {str(key): to_attribute_value(value) for key, value in extra.items()}
+    attributes: dict[str, AttributeValue] = {}
+    for key, value in extra.items():
+        kind = type(value)
+        name = key if type(key) is str else str(key)
+        if kind is str or kind is bool or kind is float:  # the common case, without a call
+            attributes[name] = value
+        else:
+            attributes[name] = to_attribute_value(value)
+    return attributes
 
 
 def _is_structured(value: Any) -> bool:

@@ -221,7 +221,8 @@ class HydraLogger(metaclass=MagicConfigAccess):
         timestamp: int | None = None,
         prepared: dict[str, Any] | None = None,
     ) -> None:
-        start = time.perf_counter_ns()
+        timed = self._plugins or self._metrics.should_time()
+        start = time.perf_counter_ns() if timed else 0
         attributes = to_attributes(extra) if prepared is None else prepared
         if fields:
             attributes.update(to_attributes(fields))
@@ -246,9 +247,9 @@ class HydraLogger(metaclass=MagicConfigAccess):
             level.event_name,
             exception_from(exc_info),
         )
-        duration = time.perf_counter_ns() - start
+        duration = time.perf_counter_ns() - start if timed else None
         self._metrics.emitted(layer, duration)
-        if event is not None:
+        if event is not None and duration is not None:
             self._plugins.after_emit(event, duration)
 
     debug: Callable[..., None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from opentelemetry.sdk._logs import ReadableLogRecord
+from hydra_otel.export._encoded import QueuedRecord
 
 MEMORY = "memory"
 """Only in memory: counted as queued."""
@@ -27,7 +27,7 @@ class Batch:
 
     __slots__ = ("created", "live", "payload", "records", "row_id", "size", "state")
 
-    def __init__(self, records: list[ReadableLogRecord], size: int, created: float) -> None:
+    def __init__(self, records: list[QueuedRecord], size: int, created: float) -> None:
         self.records = records
         self.size = size
         self.created = created

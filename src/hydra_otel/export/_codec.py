@@ -20,7 +20,9 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import TraceFlags
 
-Encode = Callable[[Sequence[ReadableLogRecord]], bytes]
+from hydra_otel.export._encoded import QueuedRecord
+
+Encode = Callable[[Sequence[QueuedRecord]], bytes]
 
 
 def _load_encoder() -> Encode:
@@ -32,7 +34,7 @@ def _load_encoder() -> Encode:
     except ImportError:
         from opentelemetry.exporter.otlp.proto.common._log_encoder import encode_logs
 
-        return lambda batch: encode_logs(batch).SerializeToString()
+        return lambda batch: encode_logs(batch).SerializeToString()  # type: ignore[arg-type]
 
 
 class SpoolCodec:
@@ -47,7 +49,7 @@ class SpoolCodec:
         self._encode = encode
         self._lock = threading.Lock()
 
-    def encode(self, batch: Sequence[ReadableLogRecord]) -> bytes:
+    def encode(self, batch: Sequence[QueuedRecord]) -> bytes:
         """Return the serialized ``ExportLogsServiceRequest`` of ``batch``."""
         with self._lock:  # the wire encoder keeps caches that are not thread-safe
             if self._encode is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from opentelemetry.sdk._logs import ReadableLogRecord
+
 
 class PreEncodedLogRecord:
     """A log record already encoded as its ``ScopeLogs.log_records`` field.
@@ -22,3 +24,11 @@ class PreEncodedLogRecord:
         """The ``log_records`` field: its key, its length and the ``LogRecord`` message."""
         self.resource = resource
         self.instrumentation_scope = instrumentation_scope
+
+
+QueuedRecord = ReadableLogRecord | PreEncodedLogRecord
+"""What the export queue holds: a snapshot, or a record hydra's emit path encoded.
+
+Batches of either go to the exporter as they are: pre-encoded records only reach
+processors whose exporter is hydra's own (``FallbackExportProcessor.encodes_on_emit``).
+"""

@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from opentelemetry.sdk._logs import ReadableLogRecord
 from opentelemetry.sdk._logs.export import LogRecordExporter, LogRecordExportResult
 
 from hydra_otel.export._codec import decode_request
+from hydra_otel.export._encoded import QueuedRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class ExporterCall:
 
     def __init__(self, exporter: LogRecordExporter) -> None:
         self.exporter = exporter
-        self._detailed: Callable[[Sequence[ReadableLogRecord]], Any] | None = _method(
+        self._detailed: Callable[[Sequence[QueuedRecord]], Any] | None = _method(
             exporter, "export_detailed"
         )
         self._encoded: Callable[[bytes], Any] | None = _method(exporter, "export_encoded")
@@ -51,13 +52,17 @@ class ExporterCall:
         """True when spooled bytes go out as they are, without decoding."""
         return self._encoded is not None
 
-    def send(self, records: Sequence[ReadableLogRecord]) -> Attempt:
-        """Export ``records`` once."""
+    def send(self, records: Sequence[QueuedRecord]) -> Attempt:
+        """Export ``records`` once.
+
+        Pre-encoded records only ever come with hydra's own exporters (see
+        ``FallbackExportProcessor.encodes_on_emit``), which take them as they are.
+        """
         started = time.perf_counter()
         try:
             if self._detailed is not None:
                 return _from_outcome(self._detailed(records), started)
-            result = self.exporter.export(records)
+            result = self.exporter.export(cast("Sequence[ReadableLogRecord]", records))
         except Exception as error:
             return Attempt(False, latency=_since(started), message=repr(error))
         success = result == LogRecordExportResult.SUCCESS

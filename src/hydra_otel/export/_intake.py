@@ -28,11 +28,28 @@ from hydra_otel.export._persist import Persister
 from hydra_otel.export._strategy import StrategyState
 
 
-def make_batches(entries: list[Entry], max_size: int, now: float) -> Iterator[Batch]:
-    """Cut queue entries into batches of at most ``max_size`` records."""
-    for start in range(0, len(entries), max_size):
-        chunk = entries[start : start + max_size]
-        yield Batch([record for record, _ in chunk], sum(size for _, size in chunk), now)
+def make_batches(
+    entries: list[Entry], max_size: int, now: float, max_bytes: int | None = None
+) -> Iterator[Batch]:
+    """Cut queue entries into batches of at most ``max_size`` records and ``max_bytes``.
+
+    A single record larger than ``max_bytes`` still makes a batch of its own.
+    """
+    if max_bytes is None or sum(size for _, size in entries) <= max_bytes:
+        for start in range(0, len(entries), max_size):
+            chunk = entries[start : start + max_size]
+            yield Batch([record for record, _ in chunk], sum(size for _, size in chunk), now)
+        return
+    records: list[object] = []
+    held = 0
+    for record, size in entries:
+        if records and (len(records) >= max_size or held + size > max_bytes):
+            yield Batch(records, held, now)  # type: ignore[arg-type]
+            records, held = [], 0
+        records.append(record)
+        held += size
+    if records:
+        yield Batch(records, held, now)  # type: ignore[arg-type]
 
 
 class Intake:
@@ -71,7 +88,8 @@ class Intake:
         strategy = self.choose_strategy()
         now = time.monotonic()
         entries = self._ledger.take_queue()
-        for batch in make_batches(entries, self._options.max_batch_size, now):
+        options = self._options
+        for batch in make_batches(entries, options.max_batch_size, now, options.max_batch_bytes):
             self.route(batch, strategy)
         self.write_behind(now)
         self.spill(strategy)

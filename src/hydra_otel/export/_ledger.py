@@ -14,13 +14,12 @@ import threading
 from collections import Counter, deque
 from typing import Any
 
-from opentelemetry.sdk._logs import ReadableLogRecord
-
 from hydra_otel.export._batch import DONE, MEMORY, SPOOLED, SPOOLING, Batch, MemoryRing
+from hydra_otel.export._encoded import QueuedRecord
 from hydra_otel.export._redelivery import Delivered
 from hydra_otel.export._spool import AppendResult, SpooledBatch
 
-Entry = tuple[ReadableLogRecord, int]
+Entry = tuple[QueuedRecord, int]
 """A queued record and its approximate size."""
 
 

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from opentelemetry.sdk._logs import ReadableLogRecord
 from opentelemetry.sdk._logs.export import LogRecordExporter
 
 from hydra_otel.core import track_error
 from hydra_otel.export._batch import Batch
 from hydra_otel.export._capture import RecordCapture
 from hydra_otel.export._codec import SpoolCodec
+from hydra_otel.export._encoded import QueuedRecord
 from hydra_otel.export._exporter_call import ExporterCall
 from hydra_otel.export._health import ExportHealth
 from hydra_otel.export._intake import Intake, make_batches
@@ -66,6 +66,7 @@ class Pipeline:
         self._max_records = options.max_queue_records
         self._max_bytes = options.max_queue_bytes
         self._batch_size = options.max_batch_size
+        self._batch_bytes = options.max_batch_bytes
         limit = options.max_queue_records
         self._yield_above = limit // 2 if options.yield_when_busy else limit
 
@@ -121,7 +122,7 @@ class Pipeline:
 
     # -- hot path --------------------------------------------------------------------
 
-    def accept(self, record: ReadableLogRecord, size: int) -> None:
+    def accept(self, record: QueuedRecord, size: int) -> None:
         """Queue one captured record: no I/O, one short lock.
 
         Records logged on the export threads themselves (an exporter's warnings reaching
@@ -144,10 +145,10 @@ class Pipeline:
                 return
             ledger.queue.append((record, size))
             ledger.queue_records = depth = ledger.queue_records + 1
-            ledger.queue_bytes += size
+            ledger.queue_bytes = queued_bytes = ledger.queue_bytes + size
         if self.sync:
             self._sync_step(depth)
-        elif depth >= self._batch_size:
+        elif depth >= self._batch_size or queued_bytes >= self._batch_bytes:
             if not self.intake.wake.is_set():
                 self.intake.wake.set()
             if depth + ledger.live_records > self._yield_above:
@@ -173,7 +174,7 @@ class Pipeline:
         sender thread, the callers are the only ones who can.
         """
         entries = self.ledger.take_queue()
-        for batch in make_batches(entries, self._batch_size, time.monotonic()):
+        for batch in make_batches(entries, self._batch_size, time.monotonic(), self._batch_bytes):
             if self.health.healthy or self.sender.probe_due():
                 self.ledger.go_live(batch)
                 self.sender.send_live(batch, retries=False)
@@ -266,7 +267,9 @@ class Pipeline:
     def _persist_leftovers(self) -> None:
         """Spool what is still only in memory; count what cannot be spooled."""
         entries = self.ledger.take_queue()
-        batches: list[Batch] = list(make_batches(entries, self._batch_size, time.monotonic()))
+        batches: list[Batch] = list(
+            make_batches(entries, self._batch_size, time.monotonic(), self._batch_bytes)
+        )
         batches += self.ledger.memory_batches() + self.ledger.drain_ring()
         for batch in batches:
             if not self.persister.persist(batch):

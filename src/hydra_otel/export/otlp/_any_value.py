@@ -41,6 +41,7 @@ _RECORD_ATTRIBUTE = b"\x32"
 
 _LONGEST_CACHED_STRING = 256
 _SMALL_INT = 4096
+_MAX_UNIQUE_HEADS = 256
 """Ints in [-4096, 4096) are cached with their key (status codes, line numbers)."""
 
 
@@ -168,11 +169,12 @@ class RecordAttributeEncoder:
     emptied and refilled.
     """
 
-    __slots__ = ("_keys", "_max_cached_pairs", "_pairs")
+    __slots__ = ("_keys", "_max_cached_pairs", "_pairs", "_unique_heads")
 
     def __init__(self, max_cached_pairs: int = 8192) -> None:
         self._pairs: dict[tuple[object, ...], bytes] = {}
         self._keys: dict[str, bytes] = {}
+        self._unique_heads: dict[tuple[str, int], bytes] = {}
         self._max_cached_pairs = max_cached_pairs
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
@@ -209,8 +211,24 @@ class RecordAttributeEncoder:
         return field
 
     def unique_str_pair(self, key: str, value: str) -> bytes:
-        """Encode a str attribute that never repeats (a record id), without caching the pair."""
-        return self._new_str_pair(key, value, remember=False)
+        """Encode a str attribute that never repeats (a record id), without caching the pair.
+
+        Record ids have one length for thousands of records, so everything before the
+        value's bytes (field key, lengths, the attribute key) is cached per key and length.
+        """
+        try:
+            text = value.encode("utf-8")
+        except (AttributeError, ValueError) as error:
+            track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
+            return b""
+        head = self._unique_heads.get((key, len(text)))
+        if head is None:
+            field = self._new_str_pair(key, value, remember=False)
+            if len(self._unique_heads) >= _MAX_UNIQUE_HEADS:
+                self._unique_heads.clear()
+            self._unique_heads[(key, len(text))] = field[: len(field) - len(text)]
+            return field
+        return head + text
 
     def _new_str_pair(self, key: str, value: str, remember: bool = True) -> bytes:
         try:
