@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import logging
 import logging.config
@@ -117,6 +118,46 @@ def test_extra_fields_become_attributes_and_nothing_is_dropped(
     assert dict(attributes["flags"]) == {"gift": True}  # type: ignore[arg-type]
     assert attributes["nested"] == '{"a": {"b": 1}}'
     assert attributes["order"] == "_Order(id='A-1')"
+
+
+class _Tier(enum.IntEnum):
+    GOLD = 2
+
+
+class _Sku(str):
+    pass
+
+
+def test_extra_scalar_subclasses_keep_their_values(
+    app_logger: logging.Logger, log_exporter: InMemoryLogRecordExporter
+) -> None:
+    app_logger.info(
+        "order placed",
+        extra={"tier": _Tier.GOLD, "sku": _Sku("A-1"), "paid": True, "total": 9.5, "note": None},
+    )
+
+    (record,) = _exported(log_exporter)
+    attributes = dict(record.attributes or {})
+    assert attributes["tier"] == 2
+    assert attributes["sku"] == "A-1"
+    assert attributes["paid"] is True
+    assert attributes["total"] == 9.5
+    assert "note" not in attributes
+
+
+def test_two_call_sites_in_one_function_keep_their_own_line_numbers(
+    app_logger: logging.Logger, log_exporter: InMemoryLogRecordExporter
+) -> None:
+    for _ in range(2):
+        app_logger.info("first site")
+        first_line = traceback.extract_stack()[-1].lineno - 1
+        app_logger.info("second site")
+        second_line = traceback.extract_stack()[-1].lineno - 1
+
+    lines = [
+        dict(record.attributes or {})["code.line.number"] for record in _exported(log_exporter)
+    ]
+    assert lines == [first_line, second_line, first_line, second_line]
 
 
 def test_exception_attributes_on_log_exception(

@@ -72,6 +72,7 @@ STANDARD_RECORD_KEYS: frozenset[str] = frozenset(
 
 _PLAIN_RECORD_SIZE = len(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 _SCALARS = (str, bool, int, float)
+_EXACT_SCALARS = frozenset(_SCALARS)
 
 
 def attribute_value(value: Any) -> Any:
@@ -100,16 +101,19 @@ def record_attributes(record: logging.LogRecord) -> dict[str, Any]:
         CODE_FUNCTION_NAME: record.funcName,
         CODE_LINE_NUMBER: record.lineno,
     }
-    if record.thread is not None:
-        attributes[THREAD_ID] = record.thread
-    if record.threadName is not None:
-        attributes[THREAD_NAME] = record.threadName
+    thread = record.thread
+    if thread is not None:
+        attributes[THREAD_ID] = thread
+    thread_name = record.threadName
+    if thread_name is not None:
+        attributes[THREAD_NAME] = thread_name
     fields = record.__dict__
     if len(fields) > _PLAIN_RECORD_SIZE:
         for key in fields.keys() - STANDARD_RECORD_KEYS:
             value = fields[key]
             if value is not None:
-                attributes[key] = attribute_value(value)
+                # exact scalars (the usual ``extra``) pass through without a call
+                attributes[key] = value if type(value) in _EXACT_SCALARS else attribute_value(value)
     if record.exc_info:
         attributes.update(exception_attributes(record.exc_info))
     if record.stack_info:
