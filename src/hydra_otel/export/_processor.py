@@ -20,7 +20,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from hydra_otel.core import ConfigurationError, track_error
 from hydra_otel.export import _otel_metrics
 from hydra_otel.export._capture import RECORD_UID_KEY
-from hydra_otel.export._encoded import PreEncodedLogRecord
+from hydra_otel.export._encoded import pre_encoded
 from hydra_otel.export._options import FallbackExportOptions
 from hydra_otel.export._persist import SpoolFactory
 from hydra_otel.export._pipeline import Pipeline
@@ -116,7 +116,7 @@ class FallbackExportProcessor(LogRecordProcessor):
             uid = pipeline.capture.uid_for(log.attributes)
             field = encoder.encode_log_field(log, {RECORD_UID_KEY: uid} if uid else None)
             pipeline.accept(
-                PreEncodedLogRecord(field, resource, scope), len(field) + ENCODED_OVERHEAD_BYTES
+                pre_encoded(field, resource, scope), len(field) + ENCODED_OVERHEAD_BYTES
             )
         except Exception as error:
             track_error("export_on_emit", repr(error))

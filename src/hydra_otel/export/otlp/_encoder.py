@@ -16,7 +16,7 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.sdk._logs import ReadableLogRecord, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
-from hydra_otel.export._encoded import PreEncodedLogRecord
+from hydra_otel.export._encoded import PreEncodedLogRecord, group_of
 from hydra_otel.export.otlp._any_value import (
     RecordAttributeEncoder,
     encode_any_value,
@@ -92,8 +92,11 @@ def group_by_resource_and_scope(batch: Sequence[LogRecordLike]) -> list[_Group]:
     last_scope: Any = _MISSING
     last_records: list[LogRecordLike] = []
     for record in batch:
-        resource = record.resource
-        scope = record.instrumentation_scope or None
+        if isinstance(record, tuple):  # pre-encoded by hydra's emit path
+            resource, scope = group_of(record)
+        else:
+            resource = record.resource
+            scope = record.instrumentation_scope or None
         if resource is last_resource and scope is last_scope:
             last_records.append(record)
             continue
@@ -180,9 +183,7 @@ class OTLPLogsEncoder:
         encode_record = self.encode_record
         scope_parts = [head]
         scope_parts += [
-            r.field
-            if type(r) is PreEncodedLogRecord
-            else length_delimited(_LOG_RECORD, encode_record(r))  # type: ignore[arg-type]
+            r[0] if type(r) is tuple else length_delimited(_LOG_RECORD, encode_record(r))  # type: ignore[arg-type]
             for r in records
         ]
         scope_parts.append(tail)
@@ -208,7 +209,8 @@ class OTLPLogsEncoder:
 
         ``extra_attributes`` are encoded after the record's own, as if they had been
         added to its attribute dict last (which is left untouched). Wrap the result in
-        a :class:`PreEncodedLogRecord` to put it in a batch.
+        a pre-encoded record (``hydra_otel.export._encoded.pre_encoded``) to put it in
+        a batch.
         """
         return length_delimited(_LOG_RECORD, self.encode_log(log, 0, extra_attributes))
 
