@@ -39,7 +39,7 @@ _SDK_LOGGER_FIELDS = (
 class DirectEmitter:
     """Emits records for one OpenTelemetry Logger, straight into SDK processors when it can."""
 
-    __slots__ = ("_direct", "_logger", "_max_count", "_max_length", "_plan")
+    __slots__ = ("_direct", "_limited", "_logger", "_max_count", "_max_length", "_plan")
 
     def __init__(self, logger: Logger) -> None:
         self._logger = logger
@@ -49,6 +49,7 @@ class DirectEmitter:
         limits = getattr(logger, "_log_record_limits", None)
         self._max_count: int | None = getattr(limits, "max_log_record_attributes", None)
         self._max_length: int | None = getattr(limits, "max_log_record_attribute_length", None)
+        self._limited = self._max_count is not None or self._max_length is not None
         self._plan: EmitPlan | None = None
 
     def emit(
@@ -66,7 +67,11 @@ class DirectEmitter:
         Records carrying an exception take ``Logger.emit``, which adds the
         ``exception.*`` attributes exactly as the SDK defines them.
         """
-        if exception is not None or not self._direct or not self._within_limits(attributes):
+        if (
+            exception is not None
+            or not self._direct
+            or (self._limited and not self._within_limits(attributes))
+        ):
             self._logger.emit(
                 timestamp=timestamp,
                 severity_number=severity_number,

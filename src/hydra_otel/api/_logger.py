@@ -221,7 +221,8 @@ class HydraLogger(metaclass=MagicConfigAccess):
         timestamp: int | None = None,
         prepared: dict[str, Any] | None = None,
     ) -> None:
-        timed = self._plugins or self._metrics.should_time()
+        plugins = self._plugins.active
+        timed = plugins or self._metrics.should_time()
         start = time.perf_counter_ns() if timed else 0
         attributes = to_attributes(extra) if prepared is None else prepared
         if fields:
@@ -232,7 +233,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         if timestamp is None:
             timestamp = time.time_ns()
         event = None
-        if self._plugins:
+        if plugins:
             event = LogEvent(layer, level.name, text, attributes, timestamp, self.name)
             if not self._plugins.before_emit(event):
                 self._metrics.dropped("plugin_veto")

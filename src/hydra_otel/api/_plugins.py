@@ -19,7 +19,7 @@ from hydra_otel.plugins import (
 class PluginChain:
     """The plugins attached to one logger, grouped by the hook they implement."""
 
-    __slots__ = ("_analytics", "_formatters", "_performance", "_plugins", "_security")
+    __slots__ = ("_analytics", "_formatters", "_performance", "_plugins", "_security", "active")
 
     def __init__(self) -> None:
         self._plugins: dict[str, HydraPlugin] = {}
@@ -27,9 +27,11 @@ class PluginChain:
         self._formatters: list[FormatterPlugin] = []
         self._analytics: list[AnalyticsPlugin] = []
         self._performance: list[PerformancePlugin] = []
+        self.active = False
+        """True while any plugin is attached (read on every log call: a plain attribute)."""
 
     def __bool__(self) -> bool:
-        return bool(self._plugins)
+        return self.active
 
     def add(
         self, name: str, plugin: HydraPlugin | type[HydraPlugin] | None, owner: Any
@@ -49,6 +51,7 @@ class PluginChain:
         plugin.name = name
         plugin.on_attach(owner)
         self._plugins[name] = plugin
+        self.active = True
         for kind, bucket in (
             (SecurityPlugin, self._security),
             (FormatterPlugin, self._formatters),
@@ -62,6 +65,7 @@ class PluginChain:
     def remove(self, name: str) -> None:
         """Detach the plugin ``name``; unknown names raise PluginError."""
         plugin = self._plugins.pop(name, None)
+        self.active = bool(self._plugins)
         if plugin is None:
             raise PluginError(f"no plugin named {name!r} is attached")
         for bucket in (self._security, self._formatters, self._analytics, self._performance):

@@ -169,12 +169,13 @@ class RecordAttributeEncoder:
     emptied and refilled.
     """
 
-    __slots__ = ("_keys", "_max_cached_pairs", "_pairs", "_unique_heads")
+    __slots__ = ("_keys", "_last_ints", "_max_cached_pairs", "_pairs", "_unique_heads")
 
     def __init__(self, max_cached_pairs: int = 8192) -> None:
         self._pairs: dict[tuple[object, ...], bytes] = {}
         self._keys: dict[str, bytes] = {}
         self._unique_heads: dict[tuple[str, int], bytes] = {}
+        self._last_ints: dict[str, tuple[int, bytes]] = {}
         self._max_cached_pairs = max_cached_pairs
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
@@ -244,6 +245,9 @@ class RecordAttributeEncoder:
         return field
 
     def _new_int_pair(self, key: str, value: int) -> bytes:
+        last = self._last_ints.get(key)
+        if last is not None and last[0] == value:  # a large int that repeats: thread.id
+            return last[1]
         try:
             any_value = _INT + int64_varint(value)
             pair = self._key_field(key) + _VALUE + _length(len(any_value)) + any_value
@@ -251,8 +255,12 @@ class RecordAttributeEncoder:
             track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
             return b""
         field = _RECORD_ATTRIBUTE + _length(len(pair)) + pair
-        if -_SMALL_INT <= value < _SMALL_INT:  # counters and durations would only churn it
+        if -_SMALL_INT <= value < _SMALL_INT:
             self._remember((key, value, int), field)
+        else:  # one entry per key: a counter overwrites its own instead of churning the cache
+            if len(self._last_ints) >= _MAX_UNIQUE_HEADS:
+                self._last_ints.clear()
+            self._last_ints[key] = (value, field)
         return field
 
     def _remember(self, cache_key: tuple[object, ...], field: bytes) -> None:
