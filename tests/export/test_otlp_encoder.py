@@ -24,6 +24,7 @@ from opentelemetry.trace import TraceFlags
 
 from hydra_otel.core import get_error_stats
 from hydra_otel.core._error_tracking import error_tracker
+from hydra_otel.export._encoded import pre_encoded
 from hydra_otel.export.otlp import OTLPLogsEncoder
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -236,3 +237,41 @@ def test_long_values_and_many_distinct_pairs_stay_exact_past_the_cache_bound() -
 
 def test_an_empty_batch_is_an_empty_request() -> None:
     assert OTLPLogsEncoder().encode([]) == b""
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(log_records(), min_size=1, max_size=8), mask=st.integers(0, 255))
+def test_pre_encoded_records_mix_with_sdk_records_exactly(batch: list[Any], mask: int) -> None:
+    """Records encoded one by one on the emit path (with an id) and SDK records, in one batch."""
+    encoder = OTLPLogsEncoder()
+    mixed: list[Any] = []
+    expected: list[Any] = []
+    for index, record in enumerate(batch):
+        attributes = record.log_record.attributes or {}
+        if not mask >> index & 1 or record.dropped_attributes or "log.record.uid" in attributes:
+            mixed.append(record)
+            expected.append(record)
+            continue
+        uid = f"0123456789abcdef-{index:x}"
+        field = encoder.encode_log_field(record.log_record, ("log.record.uid", uid))
+        mixed.append(pre_encoded(field, record.resource, record.instrumentation_scope))
+        with_id = {**attributes, "log.record.uid": uid}
+        expected.append(_with_attributes(record, with_id))
+    _assert_same_message(OTLPLogsEncoder().encode(mixed), expected)
+
+
+def _with_attributes(record: Any, attributes: dict[str, Any]) -> ReadableLogRecord:
+    log = record.log_record
+    copy = LogRecord(
+        timestamp=log.timestamp,
+        observed_timestamp=log.observed_timestamp,
+        trace_id=log.trace_id,
+        span_id=log.span_id,
+        trace_flags=log.trace_flags,
+        severity_text=log.severity_text,
+        severity_number=log.severity_number,
+        body=log.body,
+        attributes=attributes,
+        event_name=log.event_name,
+    )
+    return ReadableLogRecord(copy, record.resource, record.instrumentation_scope)

@@ -162,9 +162,17 @@ class HydraLogger(metaclass=MagicConfigAccess):
         fields: dict[str, Any],
     ) -> None:
         admitted = self._admit(level, layer_or_message, message, layer)
-        if admitted is not None:
-            route, layer_name, text = admitted
-            self._emit_admitted(route, level, layer_name, text, extra, exc_info, fields)
+        if admitted is None:
+            return
+        route, layer_name, text = admitted
+        token = enter_pipeline()  # what _emit_admitted does, without its extra call
+        try:
+            self._emit(route, level, layer_name, text, extra, exc_info, fields)
+        except Exception as exc:
+            self._metrics.dropped("error")
+            track_error("emit", repr(exc))
+        finally:
+            leave_pipeline(token)
 
     def _admit(
         self, level: Level, layer_or_message: Any, message: Any, layer: str | None
@@ -176,7 +184,10 @@ class HydraLogger(metaclass=MagicConfigAccess):
         if in_pipeline():
             self._metrics.dropped("recursion")
             return None
-        layer_name, text = split_layer_and_message(layer_or_message, message, layer)
+        if layer is None and type(message) is str and type(layer_or_message) is str:
+            layer_name, text = layer_or_message, message  # info("APP", "text"): no call
+        else:
+            layer_name, text = split_layer_and_message(layer_or_message, message, layer)
         route = self._pipeline.route(layer_name)
         if level.stdlib < route.threshold or not route.enabled:
             self._metrics.filtered()

@@ -20,7 +20,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from hydra_otel.core import ConfigurationError, track_error
 from hydra_otel.export import _otel_metrics
 from hydra_otel.export._capture import RECORD_UID_KEY
-from hydra_otel.export._encoded import pre_encoded
+from hydra_otel.export._encoded import group_id
 from hydra_otel.export._options import FallbackExportOptions
 from hydra_otel.export._persist import SpoolFactory
 from hydra_otel.export._pipeline import Pipeline
@@ -76,6 +76,8 @@ class FallbackExportProcessor(LogRecordProcessor):
         self._exporter = exporter
         self._options = options if options is not None else _options_from_environment()
         self._log_encoder = _log_encoder_for(exporter)
+        self._last_group: tuple[Any, Any, int] = (None, None, -1)
+        """The group id of the latest pre-encoded record's resource and scope."""
         self._shutdown_lock = threading.Lock()
         self._is_shut_down = False
         self._pipeline = self._new_pipeline(self._options.spool)
@@ -114,10 +116,11 @@ class FallbackExportProcessor(LogRecordProcessor):
             encoder = self._log_encoder
             assert encoder is not None
             uid = pipeline.capture.uid_for(log.attributes)
-            field = encoder.encode_log_field(log, {RECORD_UID_KEY: uid} if uid else None)
-            pipeline.accept(
-                pre_encoded(field, resource, scope), len(field) + ENCODED_OVERHEAD_BYTES
-            )
+            field = encoder.encode_log_field(log, (RECORD_UID_KEY, uid) if uid else None)
+            group = self._last_group
+            if group[0] is not resource or group[1] is not scope:
+                group = self._last_group = (resource, scope, group_id(resource, scope))
+            pipeline.accept((field, group[2]), len(field) + ENCODED_OVERHEAD_BYTES)
         except Exception as error:
             track_error("export_on_emit", repr(error))
 

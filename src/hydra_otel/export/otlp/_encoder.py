@@ -204,18 +204,19 @@ class OTLPLogsEncoder:
         """Return the body of one ``LogRecord`` message (fields in field-number order)."""
         return self.encode_log(record.log_record, record.dropped_attributes)
 
-    def encode_log_field(self, log: Any, extra_attributes: dict[str, str] | None = None) -> bytes:
+    def encode_log_field(self, log: Any, unique_attribute: tuple[str, str] | None = None) -> bytes:
         """Return ``log`` (an API ``LogRecord``) as a ready ``log_records`` field.
 
-        ``extra_attributes`` are encoded after the record's own, as if they had been
-        added to its attribute dict last (which is left untouched). Wrap the result in
+        ``unique_attribute`` (a ``(key, text)`` pair that never repeats, such as a record
+        id) is encoded after the record's own attributes, as if it had been added to its
+        attribute dict last (which is left untouched). Wrap the result in
         a pre-encoded record (``hydra_otel.export._encoded.pre_encoded``) to put it in
         a batch.
         """
-        return length_delimited(_LOG_RECORD, self.encode_log(log, 0, extra_attributes))
+        return length_delimited(_LOG_RECORD, self.encode_log(log, 0, unique_attribute))
 
     def encode_log(
-        self, log: Any, dropped: int = 0, extra_attributes: dict[str, str] | None = None
+        self, log: Any, dropped: int = 0, unique_attribute: tuple[str, str] | None = None
     ) -> bytes:
         """Return the body of the ``LogRecord`` message of an API ``LogRecord``."""
         parts: list[bytes] = []
@@ -236,10 +237,8 @@ class OTLPLogsEncoder:
             parts.append(_encode_body(body))
         if log.attributes:
             self._attributes.append_to(parts, log.attributes)
-        if extra_attributes:
-            unique_pair = self._attributes.unique_str_pair
-            for key, value in extra_attributes.items():
-                parts.append(unique_pair(key, value))
+        if unique_attribute is not None:
+            parts.append(self._attributes.unique_str_pair(*unique_attribute))
         if dropped:
             parts.append(_DROPPED + varint(dropped))
         if log.trace_id or log.span_id or log.trace_flags:
