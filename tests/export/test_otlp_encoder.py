@@ -275,3 +275,13 @@ def _with_attributes(record: Any, attributes: dict[str, Any]) -> ReadableLogReco
         event_name=log.event_name,
     )
     return ReadableLogRecord(copy, record.resource, record.instrumentation_scope)
+
+
+def test_a_batch_all_pre_encoded_under_one_scope_encodes_exactly() -> None:
+    records = _emitted_records(50)
+    encoder = OTLPLogsEncoder()
+    batch = [
+        pre_encoded(encoder.encode_log_field(r.log_record), r.resource, r.instrumentation_scope)
+        for r in records
+    ]
+    _assert_same_message(OTLPLogsEncoder().encode(batch), records)

@@ -53,7 +53,10 @@ class EmitPlan:
 
     def is_current(self) -> bool:
         """False once a processor was added anywhere in the chain since the plan was built."""
-        return all(multi._log_record_processors is seen for multi, seen in self.sources)
+        for multi, seen in self.sources:  # noqa: SIM110 - runs per record; all() + a generator costs more
+            if multi._log_record_processors is not seen:
+                return False
+        return True
 
     def run(self, record: LogRecord, resource: Any, scope: Any, limits: Any) -> None:
         """Pass ``record`` through every step its severity reaches."""

@@ -109,6 +109,20 @@ def group_by_resource_and_scope(batch: Sequence[LogRecordLike]) -> list[_Group]:
     return list(groups.values())
 
 
+def _single_pre_encoded_group(batch: Sequence[LogRecordLike]) -> int | None:
+    """The group id when every record is pre-encoded under the same resource and scope."""
+    if not batch:
+        return None
+    first = batch[0]
+    if type(first) is not tuple:
+        return None
+    group = first[1]
+    for record in batch:
+        if type(record) is not tuple or record[1] != group:
+            return None
+    return group
+
+
 def _encode_resource_header(resource: Any) -> tuple[bytes, bytes]:
     if resource is None:
         return length_delimited(_RESOURCE, b""), b""
@@ -166,6 +180,11 @@ class OTLPLogsEncoder:
                 cannot be encoded are skipped (attributes) or sent as text (bodies)
                 and counted under ``track_error("otlp_encode", ...)``.
         """
+        group = _single_pre_encoded_group(batch)
+        if group is not None:  # the emit path's usual batch: join the fields, nothing else
+            resource, scope = group_of(batch[0])  # type: ignore[arg-type]
+            fields = [record[0] for record in batch]  # type: ignore[index]
+            return self._request(resource, scope, b"".join(fields))
         parts = []
         for resource, scopes in group_by_resource_and_scope(batch):
             head, tail = self._header(resource, _encode_resource_header)
@@ -177,6 +196,13 @@ class OTLPLogsEncoder:
             resource_parts.append(tail)
             parts.append(length_delimited(_RESOURCE_LOGS, b"".join(resource_parts)))
         return b"".join(parts)
+
+    def _request(self, resource: Any, scope: Any, log_record_fields: bytes) -> bytes:
+        """The request holding one resource, one scope and these encoded records."""
+        scope_head, scope_tail = self._header(scope, _encode_scope_header)
+        scope_logs = length_delimited(_SCOPE_LOGS, scope_head + log_record_fields + scope_tail)
+        head, tail = self._header(resource, _encode_resource_header)
+        return length_delimited(_RESOURCE_LOGS, head + scope_logs + tail)
 
     def _scope_logs(self, scope: Any, records: list[LogRecordLike]) -> bytes:
         head, tail = self._header(scope, _encode_scope_header)
