@@ -17,10 +17,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from operator import itemgetter
 
 from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import pipeline_guard
 from hydra_otel.export._batch import Batch
+from hydra_otel.export._encoded import QueuedRecord
 from hydra_otel.export._health import ExportHealth
 from hydra_otel.export._ledger import Entry, Ledger
 from hydra_otel.export._options import FallbackExportOptions, StrategyName
@@ -33,23 +35,28 @@ def make_batches(
 ) -> Iterator[Batch]:
     """Cut queue entries into batches of at most ``max_size`` records and ``max_bytes``.
 
-    A single record larger than ``max_bytes`` still makes a batch of its own.
+    A single record larger than ``max_bytes`` still makes a batch of its own. (``map``
+    with ``itemgetter`` keeps the per-record work in C: this runs for every record.)
     """
-    if max_bytes is None or sum(size for _, size in entries) <= max_bytes:
+    if max_bytes is None or sum(map(_size, entries)) <= max_bytes:
         for start in range(0, len(entries), max_size):
             chunk = entries[start : start + max_size]
-            yield Batch([record for record, _ in chunk], sum(size for _, size in chunk), now)
+            yield Batch(list(map(_record, chunk)), sum(map(_size, chunk)), now)
         return
-    records: list[object] = []
+    records: list[QueuedRecord] = []
     held = 0
     for record, size in entries:
         if records and (len(records) >= max_size or held + size > max_bytes):
-            yield Batch(records, held, now)  # type: ignore[arg-type]
+            yield Batch(records, held, now)
             records, held = [], 0
         records.append(record)
         held += size
     if records:
-        yield Batch(records, held, now)  # type: ignore[arg-type]
+        yield Batch(records, held, now)
+
+
+_record = itemgetter(0)
+_size = itemgetter(1)
 
 
 class Intake:
