@@ -17,6 +17,7 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.sdk._logs import (
     LoggerProvider,
     LogRecordProcessor,
+    ReadableLogRecord,
     ReadWriteLogRecord,
     SynchronousMultiLogRecordProcessor,
 )
@@ -170,3 +171,30 @@ def test_an_export_processor_with_another_exporter_gets_ordinary_records() -> No
     (exported,) = memory.get_finished_logs()
     assert exported.log_record.body == "hi" and exported.log_record.attributes["k"] == 1
     assert RECORD_UID_KEY in exported.log_record.attributes
+
+
+def test_a_subclassed_exporter_that_reads_records_gets_snapshots(
+    otlp_receiver: OtlpReceiver,
+) -> None:
+    seen: list[type] = []
+
+    class Inspecting(FastOTLPLogExporter):
+        def export_detailed(self, batch: Any) -> Any:
+            seen.extend(type(record) for record in batch)
+            return super().export_detailed(batch)
+
+    exporter = Inspecting(endpoint=otlp_receiver.http_endpoint + "/v1/logs")
+    export = FallbackExportProcessor(exporter, options=FallbackExportOptions(spool_enabled=False))
+    assert not export.encodes_on_emit
+    plain = FallbackExportProcessor(
+        FastOTLPLogExporter(endpoint=otlp_receiver.http_endpoint + "/v1/logs"),
+        options=FallbackExportOptions(spool_enabled=False),
+    )
+    assert plain.encodes_on_emit
+    plain.shutdown()
+    provider = LoggerProvider(resource=Resource({"service.name": "svc"}), shutdown_on_exit=False)
+    provider.add_log_record_processor(export)
+    DirectEmitter(provider.get_logger("scope")).emit(1, SeverityNumber.INFO, "INFO", "hi", {})
+    assert export.force_flush(10_000)
+    assert seen and all(issubclass(kind, ReadableLogRecord) for kind in seen)
+    assert [log.body for log in otlp_receiver.wait_for_logs(1)] == ["hi"]

@@ -199,11 +199,17 @@ class FallbackExportProcessor(LogRecordProcessor):
 def _log_encoder_for(exporter: LogRecordExporter) -> OTLPLogsEncoder | None:
     """An encoder for :meth:`FallbackExportProcessor.emit_encoded`, if ``exporter`` is hydra's.
 
-    Read through ``sys.modules``: hydra's exporters are loaded whenever one exists, and
-    other programs need not import their transports (requests, grpc).
+    Only when the exporter encodes batches with hydra's encoder as it comes (a subclass
+    overriding ``export`` or ``export_detailed`` might look inside the records). Read
+    through ``sys.modules``: hydra's exporters are loaded whenever one exists, and other
+    programs need not import their transports (requests, grpc).
     """
-    base = sys.modules.get("hydra_otel.export.otlp._exporter_base")
-    if base is None or not isinstance(exporter, base.FastOTLPExporterBase):
+    module = sys.modules.get("hydra_otel.export.otlp._exporter_base")
+    base = getattr(module, "FastOTLPExporterBase", None)
+    if base is None or not isinstance(exporter, base):
+        return None
+    kind = type(exporter)
+    if kind.export is not base.export or kind.export_detailed is not base.export_detailed:
         return None
     from hydra_otel.export.otlp import OTLPLogsEncoder
 
