@@ -10,6 +10,7 @@ both, and the receiver must get the same records, apart from the per-record id.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from opentelemetry.sdk._logs import (
     ReadWriteLogRecord,
     SynchronousMultiLogRecordProcessor,
 )
+from opentelemetry.sdk._logs.export import LogRecordExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 
@@ -63,9 +65,24 @@ class PassThrough(LogRecordProcessor):
         return True
 
 
-def _chain(receiver: OtlpReceiver) -> tuple[list[LogRecordProcessor], FallbackExportProcessor]:
-    exporter = FastOTLPLogExporter(endpoint=receiver.http_endpoint + "/v1/logs")
+_MADE: list[FallbackExportProcessor] = []
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_processors() -> Iterator[None]:
+    yield
+    while _MADE:
+        _MADE.pop().shutdown()
+
+
+def _export_processor(exporter: LogRecordExporter) -> FallbackExportProcessor:
     export = FallbackExportProcessor(exporter, options=FallbackExportOptions(spool_enabled=False))
+    _MADE.append(export)
+    return export
+
+
+def _chain(receiver: OtlpReceiver) -> tuple[list[LogRecordProcessor], FallbackExportProcessor]:
+    export = _export_processor(FastOTLPLogExporter(endpoint=receiver.http_endpoint + "/v1/logs"))
     safety: list[LogRecordProcessor] = [SecurityValidationProcessor(), RedactionProcessor()]
     return safety, export
 
@@ -159,7 +176,7 @@ def test_an_export_processor_with_another_exporter_gets_ordinary_records() -> No
     from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter
 
     memory = InMemoryLogRecordExporter()
-    export = FallbackExportProcessor(memory, options=FallbackExportOptions(spool_enabled=False))
+    export = _export_processor(memory)
     multi = SynchronousMultiLogRecordProcessor()  # type: ignore[no-untyped-call]
     multi.add_log_record_processor(export)
     plan = plan_for(multi)
@@ -184,14 +201,10 @@ def test_a_subclassed_exporter_that_reads_records_gets_snapshots(
             return super().export_detailed(batch)
 
     exporter = Inspecting(endpoint=otlp_receiver.http_endpoint + "/v1/logs")
-    export = FallbackExportProcessor(exporter, options=FallbackExportOptions(spool_enabled=False))
+    export = _export_processor(exporter)
     assert not export.encodes_on_emit
-    plain = FallbackExportProcessor(
-        FastOTLPLogExporter(endpoint=otlp_receiver.http_endpoint + "/v1/logs"),
-        options=FallbackExportOptions(spool_enabled=False),
-    )
+    plain = _export_processor(FastOTLPLogExporter(endpoint=otlp_receiver.http_endpoint))
     assert plain.encodes_on_emit
-    plain.shutdown()
     provider = LoggerProvider(resource=Resource({"service.name": "svc"}), shutdown_on_exit=False)
     provider.add_log_record_processor(export)
     DirectEmitter(provider.get_logger("scope")).emit(1, SeverityNumber.INFO, "INFO", "hi", {})
