@@ -1,6 +1,6 @@
 """Run every benchmark package that exists: ``python -m benchmarks [name ...]``.
 
-Each of ``throughput``, ``encoder``, ``redaction`` and ``async_logging`` that has a
+Each of ``throughput``, ``encoder``, ``redaction``, ``async_logging`` and ``transport`` that has a
 ``__main__`` runs in a process of its own (``python -m benchmarks.<name>``) and writes
 its results under ``benchmarks/results/``. Names on the command line pick a subset.
 """
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("throughput", "encoder", "redaction", "async_logging")
+BENCHMARKS = ("throughput", "encoder", "redaction", "async_logging", "transport")
 _HERE = Path(__file__).resolve().parent
 
 
