@@ -21,8 +21,10 @@ MAX_CASES = [Case(key, "max") for key in ("A", "B", "C", "D", "E")]
 RATE_CASES = [
     *(Case(key, "rate") for key in ("A", "B", "A-down", "B-down", "C", "D", "E")),
     Case("A", "rate", freeze=False),
+    Case("0", "rate"),
 ]
-"""Loop lag at an offered rate (50,000 records/s by default)."""
+"""Loop lag at an offered rate (50,000 records/s by default), and the same producer with no
+logger at all (the lag the machine itself causes in that run)."""
 
 
 def _parse() -> argparse.Namespace:

@@ -75,7 +75,9 @@ def write_markdown(
         "the loop for tens of milliseconds whatever the logger does. The row marked "
         "*no gc.freeze()* shows that effect; *full GCs* counts generation-2 collections.",
         "- The machine is shared (2 CPUs, other work running; rotel and the receiver use "
-        "them too): absolute figures are noisy, ratios within one run are what to read.",
+        "them too): absolute figures are noisy, ratios within one run are what to read. "
+        "Row *(0) no logger* runs the same producer and ticker with each call an awaited "
+        "no-op: the loop lag the machine itself caused during the run.",
         "",
     ]
     for title, results, all_runs in sections:
@@ -108,6 +110,12 @@ def findings(results: Sequence[CaseResult], rate: int) -> list[str]:
         lines.append(
             f"- collector down: worst loop lag {down.lag_ms['max']:.1f} ms; "
             f"issue bound 100 ms: {verdict}"
+        )
+    floor = rows.get(("rate", "0", True))
+    if floor is not None:
+        lines.append(
+            f"- the same producer with no logger (the machine's own share): worst loop lag "
+            f"{floor.lag_ms['max']:.1f} ms (p99 {floor.lag_ms['p99']:.1f} ms)"
         )
     for mode in ("max", "rate"):
         for ours, theirs in (("A", "B"), ("A-down", "B-down"), ("C", "D"), ("C", "E")):

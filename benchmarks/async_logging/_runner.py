@@ -99,7 +99,9 @@ def run_case(case: Case, seconds: float, rate: int, collector: CollectorProcess)
     finally:
         if scenario.collector_down:
             collector.start_collector()
-    if scenario.otlp and not scenario.collector_down:
+    if scenario.control:  # nothing to deliver: every call counts
+        delivered, finished = found["emitted"], float(found["closed"])
+    elif scenario.otlp and not scenario.collector_down:
         arrivals = collector.wait_for(
             before + found["emitted"],
             since=found["closed"],

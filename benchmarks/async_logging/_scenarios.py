@@ -42,6 +42,8 @@ class Scenario:
     otlp: bool
     collector_down: bool
     build: Callable[[str, Path], Sink]
+    control: bool = False
+    """No logger at all: the row shows the loop lag of the machine itself in this run."""
 
 
 def _otlp_config(endpoint: str) -> dict[str, Any]:
@@ -134,6 +136,18 @@ def hydra_logger_async_file(endpoint: str, workdir: Path) -> Sink:
     return Sink(emit, log.aclose, path)
 
 
+def no_logging(endpoint: str, workdir: Path) -> Sink:
+    """No logger: the same producer and ticker, each call an awaited no-op coroutine."""
+
+    async def emit(seq: int) -> None:
+        return None
+
+    async def close() -> None:
+        return None
+
+    return Sink(emit, close)
+
+
 SCENARIOS: dict[str, Scenario] = {
     scenario.key: scenario
     for scenario in (
@@ -158,5 +172,6 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "E", "(E) hydra-logger 0.7.0 AsyncLogger → file", False, False, hydra_logger_async_file
         ),
+        Scenario("0", "(0) no logger (the machine's own loop lag)", False, False, no_logging, True),
     )
 }

@@ -16,7 +16,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("scenario", "mode"), [("C", "rate"), ("C", "max"), ("E", "max")])
+@pytest.mark.parametrize(
+    ("scenario", "mode"), [("C", "rate"), ("C", "max"), ("E", "max"), ("0", "rate")]
+)
 def test_the_child_measures_and_counts_the_lines_written(
     tmp_path: Path, scenario: str, mode: str
 ) -> None:
@@ -43,6 +45,8 @@ def test_the_child_measures_and_counts_the_lines_written(
     assert result["emitted"] > 0
     if scenario == "C":  # ours: every record; hydra-logger's count is reported, not required
         assert result["file_lines"] == result["emitted"]
+    elif scenario == "0":  # the control: no logger, nothing written
+        assert result["file_lines"] is None
     else:
         assert 0 < result["file_lines"] <= result["emitted"]
     assert result["lag_ms"]["ticks"] > 50
@@ -62,7 +66,12 @@ def test_the_results_page_and_chart_render(tmp_path: Path) -> None:
             Case(scenario, mode), 100, delivered, 1.0, 1.0, lag, {"p50": 3.0, "p99": 9.0}, 0, {}
         )
 
-    rate = [result("A", "rate", 12.0), result("A-down", "rate", 13.0), result("B", "rate", 50.0)]
+    rate = [
+        result("A", "rate", 12.0),
+        result("A-down", "rate", 13.0),
+        result("B", "rate", 50.0),
+        result("0", "rate", 3.0),
+    ]
     lossy = [result("C", "max", 7.0), result("E", "max", 4.0, delivered=90)]
     sections = [("rate", rate, [[r] for r in rate]), ("max", lossy, [[r] for r in lossy])]
     write_markdown(tmp_path / "page.md", sections, seconds=2.0, rate=50_000, rounds=1)
@@ -70,5 +79,6 @@ def test_the_results_page_and_chart_render(tmp_path: Path) -> None:
     page = (tmp_path / "page.md").read_text()
     assert "worst loop lag 12.0 ms" in page and "issue bound 10 ms: **not met**" in page
     assert "issue bound 100 ms: met" in page
+    assert "no logger (the machine's own share): worst loop lag 3.0 ms" in page
     assert "10 of 100 records missing after close" in page
     assert (tmp_path / "page.png").stat().st_size > 10_000

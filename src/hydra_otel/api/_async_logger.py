@@ -1,12 +1,18 @@
 """AsyncHydraLogger: the Hydra API for asyncio code, never blocking the loop on I/O.
 
-A log call does the part that must happen at call time on the caller's thread (level
-filter, ``extra`` snapshot, timestamp, exception, a copy of the contextvars) and queues
-the record in a :class:`~hydra_otel.async_hydra.MultiFallbackAsyncQueue`; an emitting
-thread hands it, in order and inside the caller's context, to the same OpenTelemetry
-pipeline HydraLogger uses. Calls return a :class:`~hydra_otel.async_hydra.LogReceipt`:
-``await`` it to wait for what the call promises (for ERROR and CRITICAL, that the
-record is exported or in the crash-safe spool), or ignore it from sync code.
+A record of a layer whose emit path does no I/O (hydra's own processors into OTLP
+destinations) is emitted on the calling thread, as HydraLogger emits it: encoded into the
+export processor's queue in a few microseconds, with no thread to hand over to. Any
+other record, and any record that would overtake a queued one, takes the queue: the call
+does the part that must happen at call time (level filter, ``extra`` snapshot,
+timestamp, exception, a copy of the contextvars) and queues the record in a
+:class:`~hydra_otel.async_hydra.MultiFallbackAsyncQueue`; an emitting thread hands it, in
+order and inside the caller's context, to the same OpenTelemetry pipeline. Guaranteed
+records (ERROR+) always take the queue, whose thread makes them durable off the loop.
+
+Calls return a :class:`~hydra_otel.async_hydra.LogReceipt`: ``await`` it to wait for
+what the call promises (for ERROR and CRITICAL, that the record is exported or in the
+crash-safe spool), or ignore it from sync code.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from hydra_otel.api._call_arguments import ExcInfo, exception_from, level_or_inf
 from hydra_otel.api._logger import HydraLogger
 from hydra_otel.api._magic_access import MagicConfigAccess
 from hydra_otel.async_hydra import LogReceipt, MultiFallbackAsyncQueue
+from hydra_otel.async_hydra._inline import InlineRoutes
 from hydra_otel.async_hydra._receipt import COMPLETED
 from hydra_otel.config import LogDestination, LoggingConfig
 from hydra_otel.config import _levels as levels
@@ -84,6 +91,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
             guaranteed_timeout=guaranteed_timeout,
         )
         self._logger = _QueuedLogger(self._queue, config, **logger_options)
+        self._inline = InlineRoutes()
         self.config: LoggingConfig = self._logger.config
         self.name = self._logger.name
         self._queue.bind(self._logger._emit_admitted, self._logger.export_processors)
@@ -148,6 +156,16 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         if admitted is None:
             return COMPLETED
         route, layer_name, text = admitted
+        if (
+            level not in self._guaranteed
+            and not logger.plugins_active
+            and self._inline.allows(route.emitter)
+        ):
+            done = self._queue.emit_now(
+                (route, level, layer_name, text, extra, exc_info, fields), self._queued_inline_ok
+            )
+            if done is not None:
+                return done
         try:
             attributes = to_attributes(extra)
             if fields:
@@ -175,6 +193,10 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
             logger.count_dropped("closed")
             return COMPLETED
         return receipt
+
+    def _queued_inline_ok(self, args: tuple[Any, ...]) -> bool:
+        """Whether a queued record (emit arguments, route first) may be emitted inline."""
+        return self._inline.allows(args[0].emitter)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -281,6 +303,11 @@ class _QueuedLogger(HydraLogger):
         self, destination: LogDestination, options: FallbackExportOptions
     ) -> FallbackExportOptions:
         return self._queue.export_options(destination.type, options)
+
+    @property
+    def plugins_active(self) -> bool:
+        """True while a plugin is attached (plugins are user code: they run off the loop)."""
+        return self._plugins.active
 
     def export_processors(self) -> list[LogRecordProcessor]:
         """Each destination's export processor (what guaranteed records wait on)."""

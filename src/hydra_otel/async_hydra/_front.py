@@ -2,7 +2,9 @@
 
 A log call does the state-capturing half of the work on the caller's thread (level
 filter, ``extra`` snapshot, timestamp, exception, a copy of the caller's contextvars)
-and appends the record to the queue: O(1), no lock, no I/O. The ``async`` path is an
+and appends the record to the queue: O(1), no lock, no I/O. Layers whose emit path does
+no I/O skip the queue when nothing is queued ahead (:meth:`MultiFallbackAsyncQueue.emit_now`).
+The ``async`` path is an
 :class:`~._emitting.EmittingThread` that emits records in order, inside their callers'
 contexts, into each destination's :class:`~hydra_otel.export.FallbackExportProcessor`,
 whose own strategies (``async``, ``direct``, ``memory``, ``sync``; see
@@ -22,15 +24,17 @@ import os
 import threading
 import time
 import weakref
+from asyncio import _get_running_loop
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import Context, copy_context
 from typing import Any
 
 from opentelemetry.sdk._logs import LogRecordProcessor
 
-from hydra_otel.async_hydra._core import BARRIER, Commit, EmitFunction, FrontCore
+from hydra_otel.async_hydra._core import BARRIER, Commit, EmitFunction, FrontCore, InlineCheck
 from hydra_otel.async_hydra._durability import DurabilityWait
 from hydra_otel.async_hydra._emitting import EmittingThread
+from hydra_otel.async_hydra._loop_share import LoopShare
 from hydra_otel.async_hydra._plan import StrategyPlan
 from hydra_otel.async_hydra._receipt import COMPLETED, LogReceipt, running_loop
 from hydra_otel.core import ConfigurationError, track_error
@@ -43,6 +47,11 @@ HARD_LIMIT_LOOP_WAIT = 0.01
 """Past the hard limit, an event-loop caller waits this long for the emitting thread's
 current chunk (CPU work, no I/O) so it can make room: the only backpressure left for
 code that logs without awaiting."""
+
+
+def _never(args: tuple[Any, ...]) -> bool:
+    """No queued record may be emitted by a caller (callers that say nothing about them)."""
+    return False
 
 
 class MultiFallbackAsyncQueue:
@@ -85,6 +94,7 @@ class MultiFallbackAsyncQueue:
         self._caller_path = self.plan.front_is_sync
         self._caller_reason = "sync is the primary strategy" if self._caller_path else ""
         self._calls = 0
+        self._share = LoopShare()
         _live_queues.add(self)
 
     # -- set-up ----------------------------------------------------------------------
@@ -156,6 +166,34 @@ class MultiFallbackAsyncQueue:
         if receipt is None:
             return COMPLETED
         return self._await_durability(receipt)
+
+    def emit_now(self, args: tuple[Any, ...], may_help: InlineCheck = _never) -> LogReceipt | None:
+        """Emit one record on the calling thread, now, in the caller's own context.
+
+        For layers whose emit path does no I/O (see :class:`~._inline.InlineRoutes`),
+        this skips the emitting thread and its fight with the event loop for the GIL.
+        Records queued ahead are emitted first, here, when ``may_help`` says their
+        layers do no I/O either. False, and the caller queues the record with
+        :meth:`submit` instead, while the queue is closed or callers emit on the
+        ``sync`` path, while a queued record cannot be overtaken or the emitting thread
+        is inside a chunk, while a durability wait runs, or while the exporters are
+        behind.
+
+        Args:
+            args: what ``emit`` receives for this record.
+            may_help: whether a queued record's arguments may be emitted here.
+        """
+        if self._closed or self._caller_path:
+            return None
+        core = self._core
+        started = time.perf_counter_ns()
+        if not core.emit_inline(args, may_help):
+            return None
+        now = time.perf_counter_ns()
+        if core.space_waiters and len(core.pending) <= self.max_pending // 2:
+            core.release_space()
+        loop = _get_running_loop()
+        return COMPLETED if loop is None else self._share.charge(loop, now - started, now)
 
     def _await_durability(self, receipt: LogReceipt) -> LogReceipt:
         """On a loop: the receipt to await. In a thread without a loop: wait here."""
@@ -349,8 +387,10 @@ class MultiFallbackAsyncQueue:
 
         Keys: ``front_strategy`` (``async``/``sync``), ``front_reason``, ``pending``,
         ``max_pending``, ``primary_strategy``, ``fallback_strategies``, ``emitted``
-        (records handed to the processors), ``caller_emits`` (records a caller emitted
-        on the ``sync`` path), ``guaranteed``, ``guaranteed_confirmed``,
+        (records handed to the processors), ``inline_emits`` (of those, records a caller
+        emitted inline: see :meth:`emit_now`), ``inline_pauses`` (pauses awaiting callers
+        were asked for to keep inline emission under half of the loop's time),
+        ``caller_emits`` (records a caller emitted on the ``sync`` path), ``guaranteed``, ``guaranteed_confirmed``,
         ``guaranteed_unconfirmed``, ``guaranteed_expired``, ``durability_waits``,
         ``guaranteed_wait_avg_ms``, ``guaranteed_wait_max_ms``, ``backpressure_waits``,
         ``stalls``, ``worker_restarts``, ``worker_errors``, ``emit_errors``.
@@ -363,6 +403,7 @@ class MultiFallbackAsyncQueue:
             "primary_strategy": self.plan.primary,
             "fallback_strategies": list(self.plan.fallbacks),
             **self._core.stats.snapshot(),
+            "inline_pauses": self._share.pauses,
         }
 
     # -- fork ------------------------------------------------------------------------

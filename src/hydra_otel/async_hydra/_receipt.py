@@ -60,6 +60,15 @@ class LogReceipt:
         if self._loop is not None:
             self._timer = self._loop.call_later(delay, callback, self)
 
+    def complete_after(self, delay: float) -> None:
+        """Complete the receipt (``durable`` stays None) ``delay`` s from now, on its loop.
+
+        Only from the receipt's own loop thread; the timer completes the future there
+        directly, without the cross-thread wake-up :meth:`resolve` needs.
+        """
+        if self._loop is not None:
+            self._timer = self._loop.call_later(delay, _complete_on_loop, self)
+
     def run_off_loop(self, function: Callable[..., object], *args: object) -> bool:
         """Run ``function(*args)`` in the loop's default executor; False if it cannot."""
         if self._loop is None:
@@ -110,6 +119,13 @@ def resolve_all(receipts: list[LogReceipt], durable: bool | None) -> None:
     for loop, on_loop in by_loop.items():
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody can await them
             loop.call_soon_threadsafe(_finish_all, on_loop)
+
+
+def _complete_on_loop(receipt: LogReceipt) -> None:
+    receipt._timer = None
+    if not receipt._resolved:
+        receipt._resolved = True
+        _finish_all([receipt])
 
 
 def _finish_all(receipts: list[LogReceipt]) -> None:

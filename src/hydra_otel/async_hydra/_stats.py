@@ -10,11 +10,11 @@ from typing import Any
 class FrontStats:
     """Counters written by the emitting thread and by callers; read by ``metrics()``.
 
-    ``emitted`` is only changed while the queue's emit lock is held, so it needs no
-    lock of its own; the rarer counters take a small one.
+    ``emitted`` and ``inline`` are only changed while the queue's emit lock is held, so
+    they need no lock of their own; the rarer counters take a small one.
     """
 
-    __slots__ = ("_counts", "_lock", "_wait_max", "_wait_total", "emitted")
+    __slots__ = ("_counts", "_lock", "_wait_max", "_wait_total", "emitted", "inline")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -22,6 +22,8 @@ class FrontStats:
         self._wait_total = 0.0
         self._wait_max = 0.0
         self.emitted = 0
+        self.inline = 0
+        """Records their callers emitted inline (an I/O-free layer, nothing queued ahead)."""
 
     def count(self, name: str, amount: int = 1) -> None:
         """Add ``amount`` to the counter ``name``."""
@@ -63,6 +65,7 @@ class FrontStats:
         )
         return {
             "emitted": self.emitted,
+            "inline_emits": self.inline,
             **{name: counts.get(name, 0) for name in names},
             "guaranteed_wait_avg_ms": average * 1000.0,
             "guaranteed_wait_max_ms": longest * 1000.0,
