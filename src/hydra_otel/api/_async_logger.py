@@ -83,7 +83,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
             raise ConfigurationError(
                 f"queue_class={queue_class!r}: expected MultiFallbackAsyncQueue or a subclass"
             )
-        self._guaranteed = _levels_from(guaranteed_level)
+        self._guaranteed = _level_names_from(guaranteed_level)
         self._queue = queue_type(
             primary_strategy,
             fallback_strategies,
@@ -156,11 +156,8 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
         if admitted is None:
             return COMPLETED
         route, layer_name, text = admitted
-        if (
-            level not in self._guaranteed
-            and not logger.plugins_active
-            and self._inline.allows(route.emitter)
-        ):
+        guaranteed = level.name in self._guaranteed  # a str hash is cached; a Level's is not
+        if not guaranteed and not logger.plugins_active and self._inline.allows(route.emitter):
             done = self._queue.emit_now(
                 (route, level, layer_name, text, extra, exc_info, fields), self._queued_inline_ok
             )
@@ -183,7 +180,7 @@ class AsyncHydraLogger(metaclass=MagicConfigAccess):
                     time.time_ns(),
                     attributes,
                 ),
-                level in self._guaranteed,
+                guaranteed,
             )
         except Exception as exc:  # never into the application
             logger.count_dropped("error")
@@ -331,7 +328,7 @@ class _QueuedLogger(HydraLogger):
         super().close()
 
 
-def _levels_from(threshold: str | int | None) -> frozenset[levels.Level]:
+def _level_names_from(threshold: str | int | None) -> frozenset[str]:
     if threshold is None:
         return frozenset()
     try:
@@ -339,7 +336,9 @@ def _levels_from(threshold: str | int | None) -> frozenset[levels.Level]:
     except ValueError as exc:
         raise ConfigurationError(f"guaranteed_level: {exc}") from None
     return frozenset(
-        level for level in levels.LEVELS.values() if level.severity.value >= lowest.severity.value
+        level.name
+        for level in levels.LEVELS.values()
+        if level.severity.value >= lowest.severity.value
     )
 
 

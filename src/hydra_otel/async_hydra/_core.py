@@ -134,7 +134,16 @@ class FrontCore:
             if self.pending and not self._help(may_help):
                 return False
             self.backlog_credit -= 1
-            self._emit_here(args)
+            emit = self.emit
+            if emit is not None:
+                emit(*args)  # HydraLogger._emit_admitted: never raises
+                self.stats.emitted += 1
+                self.stats.inline += 1
+            else:
+                self.stats.count("dropped_unbound")
+        except Exception as error:  # an emit function of someone else's
+            self.stats.count("emit_errors")
+            track_error("async_emit", repr(error))
         finally:
             lock.release()
         return True
@@ -170,20 +179,6 @@ class FrontCore:
             self.backlog_credit -= 1
             self.stats.inline += 1
         return not pending
-
-    def _emit_here(self, args: tuple[Any, ...]) -> None:
-        """Emit one record in the current context (the caller's own); never raises."""
-        emit = self.emit
-        if emit is None:
-            self.stats.count("dropped_unbound")
-            return
-        try:
-            emit(*args)
-        except Exception as error:
-            self.stats.count("emit_errors")
-            track_error("async_emit", repr(error))
-        self.stats.emitted += 1
-        self.stats.inline += 1
 
     def emit_queued(self, keep: int, limit: int | None = None) -> tuple[int, Commit]:
         """Emit the oldest records until ``keep`` remain (or ``limit`` are emitted).
