@@ -62,10 +62,11 @@ class SecurityValidationProcessor(LogRecordProcessor):
         """:meth:`_is_clean` of every value, with the plain-text case inlined (hot path)."""
         max_length = self._max_length
         for value in values:
-            if type(value) is str:
+            kind = type(value)
+            if kind is str:
                 if len(value) > max_length or not value.isprintable():
                     return False
-            elif not self._is_clean(value):
+            elif (kind is tuple or kind is list) and not self._is_clean(value):
                 return False
         return True
 
