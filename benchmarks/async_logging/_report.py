@@ -132,9 +132,22 @@ def findings(results: Sequence[CaseResult], rate: int) -> list[str]:
             lost = result.emitted - result.delivered
             lines.append(
                 f"- [{result.case.mode}] {result.case.label}: {lost:,} of {result.emitted:,} "
-                "records missing after close"
+                f"records missing after close; {_own_account(result.metrics)}"
             )
     return lines
+
+
+def _own_account(metrics: dict[str, Any]) -> str:
+    """What the logger itself counted: records dropped by reason, and still queued or spooled."""
+    queue = metrics.get("queue", {})
+    if not queue:
+        return "the logger reports no counters"
+    dropped = queue.get("dropped_by_reason") or {}
+    return (
+        f"the logger counted {queue.get('exported', 0):,} exported, "
+        f"{queue.get('spooled', 0):,} spooled, {queue.get('queued', 0):,} queued, "
+        f"dropped {dropped or 'none'}"
+    )
 
 
 def write_chart(path: Path, sections: Sequence[tuple[str, Sequence[CaseResult]]]) -> None:
