@@ -52,6 +52,14 @@ class DirectEmitter:
         self._limited = self._max_count is not None or self._max_length is not None
         self._plan: EmitPlan | None = None
 
+    @property
+    def plan(self) -> EmitPlan | None:
+        """How the latest record went through the logger's processors (None before the first).
+
+        ``plan.steps is None`` means the SDK's own path; see :mod:`._emit_plan`.
+        """
+        return self._plan
+
     def emit(
         self,
         timestamp: int,

@@ -46,8 +46,7 @@ class InlineRoutes:
         Args:
             emitter: a layer route's ``DirectEmitter``.
         """
-        # read-only look at the emitter's current plan: there is no public query for it
-        plan: EmitPlan | None = getattr(emitter, "_plan", None)
+        plan: EmitPlan | None = emitter.plan
         if plan is None:
             return False
         self._asked += 1
@@ -79,4 +78,4 @@ def _queues_only(processor: Any) -> bool:
         return False
     if processor.options.strategy == "sync":
         return False
-    return bool(processor.metrics()["current_strategy"] != "sync")
+    return bool(processor.current_strategy != "sync")

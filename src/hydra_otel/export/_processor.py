@@ -97,6 +97,12 @@ class FallbackExportProcessor(LogRecordProcessor):
         return self._exporter
 
     @property
+    def current_strategy(self) -> str:
+        """The strategy in use now (``metrics()["current_strategy"]``, without the snapshot)."""
+        pipeline = self._pipeline
+        return "sync" if pipeline.sync else pipeline.strategy.current
+
+    @property
     def encodes_on_emit(self) -> bool:
         """True when :meth:`emit_encoded` may be used: the exporter is hydra's OTLP one."""
         return self._log_encoder is not None
