@@ -9,6 +9,7 @@ once: the resource and scope headers, severity fields, and attribute pairs.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,6 @@ from hydra_otel.export.otlp._any_value import (
 from hydra_otel.export.otlp._wire import (
     length_delimited,
     pack_fixed32,
-    pack_fixed64,
     string_field,
     varint,
 )
@@ -42,9 +42,12 @@ _SCOPE = b"\x0a"  # ScopeLogs.scope
 _LOG_RECORD = b"\x12"  # ScopeLogs.log_records
 _RESOURCE_ATTRIBUTE = b"\x0a"  # Resource.attributes
 _SCOPE_NAME, _SCOPE_VERSION, _SCOPE_ATTRIBUTE = b"\x0a", b"\x12", b"\x1a"
-_TIME, _SEVERITY_NUMBER, _SEVERITY_TEXT, _BODY = b"\x09", b"\x10", b"\x1a", b"\x2a"
+_SEVERITY_NUMBER, _SEVERITY_TEXT, _BODY = b"\x10", b"\x1a", b"\x2a"
 _DROPPED, _FLAGS, _TRACE_ID, _SPAN_ID = b"\x38", b"\x45", b"\x4a\x10", b"\x52\x08"
-_OBSERVED_TIME, _EVENT_NAME = b"\x59", b"\x62"
+_EVENT_NAME = b"\x62"
+_TIME_KEY, _OBSERVED_TIME_KEY = 0x09, 0x59
+_pack_keyed_fixed64 = struct.Struct("<BQ").pack
+"""A one-byte field key and a fixed64 value (the timestamps) in one call."""
 
 _MISSING = object()
 _MAX_CACHED_HEADERS = 256
@@ -163,12 +166,20 @@ class OTLPLogsEncoder:
         >>> payload = OTLPLogsEncoder().encode(batch)  # POST to /v1/logs as is
     """
 
-    __slots__ = ("_attributes", "_bodies", "_headers", "_severity_numbers", "_severity_texts")
+    __slots__ = (
+        "_attributes",
+        "_bodies",
+        "_headers",
+        "_severities",
+        "_severity_numbers",
+        "_severity_texts",
+    )
 
     def __init__(self) -> None:
         self._attributes = RecordAttributeEncoder()
         self._headers: dict[int, tuple[Any, bytes, bytes]] = {}
         self._bodies: dict[str, bytes] = {}
+        self._severities: dict[str | None, tuple[SeverityNumber, bytes]] = {}
         self._severity_numbers: dict[SeverityNumber, bytes] = {}
         self._severity_texts: dict[str, bytes] = {}
 
@@ -248,11 +259,13 @@ class OTLPLogsEncoder:
         parts: list[bytes] = []
         timestamp = log.timestamp
         if timestamp:
-            parts.append(_TIME + pack_fixed64(timestamp))
-        if log.severity_number is not None:
-            parts.append(self._severity_number(log.severity_number))
-        if log.severity_text:
-            parts.append(self._severity_text(log.severity_text))
+            parts.append(_pack_keyed_fixed64(_TIME_KEY, timestamp))
+        number, text = log.severity_number, log.severity_text
+        cached = self._severities.get(text)
+        if cached is not None and cached[0] is number:
+            parts.append(cached[1])
+        else:
+            parts.append(self._new_severity(number, text))
         body = log.body
         if type(body) is str:
             field = self._bodies.get(body)
@@ -271,7 +284,7 @@ class OTLPLogsEncoder:
             self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
         observed = log.observed_timestamp
         if observed:
-            parts.append(_OBSERVED_TIME + pack_fixed64(observed))
+            parts.append(_pack_keyed_fixed64(_OBSERVED_TIME_KEY, observed))
         if log.event_name:
             parts.append(string_field(_EVENT_NAME, log.event_name))
         return b"".join(parts)
@@ -294,6 +307,15 @@ class OTLPLogsEncoder:
             if len(self._bodies) >= _MAX_CACHED_BODIES:
                 self._bodies.clear()
             self._bodies[body] = field
+        return field
+
+    def _new_severity(self, number: Any, text: str | None) -> bytes:
+        """The severity number and text fields, remembered by text for SDK severities."""
+        field = (self._severity_number(number) if number is not None else b"") + (
+            self._severity_text(text) if text else b""
+        )
+        if type(number) is SeverityNumber and len(self._severities) < 64:
+            self._severities[text] = (number, field)
         return field
 
     def _severity_number(self, severity: SeverityNumber) -> bytes:
