@@ -24,6 +24,10 @@ def varint(value: int) -> bytes:
     """Encode a non-negative integer as a base-128 varint."""
     if value < 0x80:
         return _SMALL_VARINTS[value]
+    if value < 0x4000:  # two bytes: the length of most records and attributes
+        return bytes((value & 0x7F | 0x80, value >> 7))
+    if value < 0x200000:  # three bytes: counters, durations in microseconds
+        return bytes((value & 0x7F | 0x80, (value >> 7) & 0x7F | 0x80, value >> 14))
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
