@@ -19,6 +19,15 @@ _MESSAGES = (
     "worker {w} finished batch {n} in {ms} ms",
     "retrying upstream call after {ms}ms (attempt 2)",
 )
+_EVENTS = ("user signed in", "order placed", "cart updated", "session refreshed",
+           "payment captured", "profile viewed")  # fmt: skip
+_ROUTES = ("/api/v1/login", "/api/v1/orders", "/api/v1/cart", "/api/v1/profile")
+
+CLEAN_RECORD: Record = (
+    "user signed in",
+    {"user.id": "u1", "http.route": "/api/v1/login", "login.attempts": 3, "hydra.layer": "APP"},
+)
+"""What a HydraLogger call typically carries: a short message, a few short attributes."""
 
 
 def typical_records(count: int, seed: int = 3) -> list[Record]:
@@ -40,7 +49,30 @@ def typical_records(count: int, seed: int = 3) -> list[Record]:
     return records
 
 
+def structured_records(count: int, seed: int = 5) -> list[Record]:
+    """Structured logging: a fixed message per event and short attributes, so the same
+    strings come back record after record (user ids from a pool, a few routes)."""
+    rng = random.Random(seed)
+    return [
+        (
+            rng.choice(_EVENTS),
+            {
+                "user.id": f"u{rng.randint(1, 500)}",
+                "http.route": rng.choice(_ROUTES),
+                "login.attempts": rng.randint(1, 5),
+                "hydra.layer": rng.choice(("API", "AUTH", "APP")),
+            },
+        )
+        for _ in range(count)
+    ]
+
+
 def corpus_records(count: int, with_pii: bool, seed: int = 11) -> list[Record]:
     """Records of the evaluation corpus: benign look-alike-heavy ones, or ones holding PII."""
     samples = generate_corpus(count if with_pii else 0, 0 if with_pii else count, seed=seed)
     return [(sample.body, sample.attributes) for sample in samples]
+
+
+def batches(records: list[Record], size: int) -> list[list[Record]]:
+    """``records`` cut into consecutive batches of ``size``."""
+    return [records[start : start + size] for start in range(0, len(records), size)]

@@ -220,3 +220,33 @@ def test_many_strings_in_one_record_are_attributed_correctly(sanitizer: DataSani
     truncated_key = {"a": "-----BEGIN PRIVATE KEY-----\nMIIE", "b": "ann@example.com"}
     sanitizer.redact_record(None, truncated_key, RedactionReport())
     assert truncated_key == {"a": "[REDACTED:private_key]", "b": "[REDACTED:email]"}
+
+
+def test_a_json_body_is_redacted_like_the_structure_it_holds(sanitizer: DataSanitizer) -> None:
+    document = {
+        "event": "audit",
+        "ann@example.com": {"password": "hunter2", "note": "call 415-555-2671"},
+        "bob@example.com": ["x", {"token": "t0k3n-value"}, 5, None, True],
+        "ref": "v1.2.3",
+    }
+    report = RedactionReport()
+    body = sanitizer.redact_record(json.dumps(document), {"a": "plain text"}, report)
+    expected = sanitizer.sanitize(document)  # keys redacted in place: same order, merged
+    assert body == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+    assert list(json.loads(body)) == ["event", "[REDACTED:email]", "ref"]
+    assert report.body and report.counts == {"email": 2, "secret": 2, "phone": 1}
+
+
+def test_a_clean_json_body_is_returned_as_it_came(sanitizer: DataSanitizer) -> None:
+    body = '{"event": "audit",  "ref": "v1.2.3", "n": [1, 2]}'
+    report = RedactionReport()
+    assert sanitizer.redact_record(body, {}, report) is body
+    assert not report and not report.body
+
+
+def test_a_neighbouring_value_does_not_hide_a_number(sanitizer: DataSanitizer) -> None:
+    """The strings of a record are scanned joined; the word ending one ("bytes") is not
+    the id or unit word of a number at the start of the next."""
+    attributes = {"size": "101762139 bytes", "contact": "8665080360"}
+    sanitizer.redact_record(None, attributes, RedactionReport())
+    assert attributes == {"size": "101762139 bytes", "contact": "[REDACTED:phone]"}

@@ -2,22 +2,16 @@
 
 Records emitted through the SDK's ``Logger.emit`` hold ``BoundedAttributes``: its
 ``copy()`` and ``__setitem__`` validate every value again under a lock, which costs
-more than the redaction itself on a typical record. Redaction only reads plain values
-and writes strings and counts that are valid as they are, so when the limits cannot be
-crossed it reads and writes the plain dict inside; otherwise it takes the public path,
-and the SDK applies its limits and counts drops exactly as always.
+more than the redaction itself on a typical record. Redaction reads the plain dict
+inside (see ``DataSanitizer._attributes``) and writes strings and counts that are valid
+as they are, so when the limits cannot be crossed it writes that dict too; otherwise it
+takes the public path, and the SDK applies its limits and counts drops exactly as always.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
-
-
-def snapshot(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    """A plain copy of ``attributes`` to iterate while the original is changed."""
-    inner = getattr(attributes, "_dict", None)
-    return dict(inner) if type(inner) is dict else dict(attributes)
 
 
 def writable(attributes: MutableMapping[str, Any], new_keys: int = 0) -> MutableMapping[str, Any]:
@@ -26,6 +20,8 @@ def writable(attributes: MutableMapping[str, Any], new_keys: int = 0) -> Mutable
     The plain dict inside ``BoundedAttributes`` when it is mutable, has no value-length
     limit and room for the new keys; else ``attributes`` itself.
     """
+    if type(attributes) is dict:
+        return attributes
     inner = getattr(attributes, "_dict", None)
     if type(inner) is not dict or getattr(attributes, "_immutable", True):
         return attributes

@@ -4,10 +4,13 @@ blocks, Authorization credentials, e-mail local parts, key names before a value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from hydra_otel.data_protection import _patterns as P
 from hydra_otel.data_protection._search import (
+    MAX_MATCHES,
     SEGMENT_BREAK,
+    TOO_MANY,
     Span,
     matches,
     near,
@@ -23,12 +26,13 @@ from hydra_otel.data_protection._validators import (
 IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
 _IPV4_CENTER = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 _IPV4_REACH = 16
-DROP_SEPARATORS = str.maketrans("", "", " ().-")
 _LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
 _IBAN = re.compile(P.IBAN)
+_IBAN_START = re.compile(rb"AA00(?<![0Aa]AA00)")
 _IPV4 = re.compile(P.IPV4)
 _PRIVATE_KEY = re.compile(P.PRIVATE_KEY)
 _AUTHORIZATION = re.compile(P.AUTHORIZATION)
+_USERINFO_END = re.compile(r"[ \t\r\n/@]")
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
@@ -36,17 +40,6 @@ def mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
     """Fail closed once the number budget is spent: what is left of a run is masked whole."""
     if len(run) >= 7:
         found.append((start, end, "number"))
-
-
-def plain_number_end(text: str, end: int) -> bool:
-    """The digits end here and nothing glued to them makes them part of a bigger token."""
-    after = text[end : end + 2]
-    if not after:
-        return True
-    first = after[0]
-    if first.isalnum() or first in "_@$x#":
-        return False
-    return not (first in ".-" and after[1:].isdigit())
 
 
 def local_part_start(text: str, at: int) -> int:
@@ -64,18 +57,17 @@ def inside_url_userinfo(text: str, start: int) -> bool:
     scheme = before.rfind("://")
     if scheme < 0:
         return False
-    userinfo = before[scheme + 3 :]
-    return not any(char in userinfo for char in " \t\r\n/@")
+    return _USERINFO_END.search(before, scheme + 3) is None
 
 
-def scan_ipv4(text: str, raw: bytes, classes: bytes, found: list[Span]) -> None:
+def scan_ipv4(text: str, found: list[Span]) -> None:
     for m in near(_IPV4, text, _IPV4_CENTER, _IPV4_REACH, found):
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
             found.append((m.start(), m.end(), "ipv4"))
 
 
-def scan_iban(text: str, found: list[Span]) -> None:
-    for m in matches(_IBAN, text, found):
+def scan_iban(text: str, classes: bytes, found: list[Span]) -> None:
+    for m in _iban_matches(text, classes, found):
         run = m.group()
         length = IBAN_LENGTHS.get(run[:2])
         if length is None:
@@ -85,6 +77,29 @@ def scan_iban(text: str, found: list[Span]) -> None:
             continue  # too short, or the country's length ends inside a longer token
         if iban_valid(run[:end].replace(" ", "")):
             found.append((m.start(), m.start() + end, "iban"))
+
+
+def _iban_matches(text: str, classes: bytes, found: list[Span]) -> Iterator[re.Match[str]]:
+    """``matches(_IBAN, text, found)``, trying the pattern only where ``classes`` (the
+    text mapped by CLASSES) shows its start: two capitals and two digits after no letter
+    or digit. On base64 or a text full of capitals, that skips almost every position."""
+    if not text.isascii():  # classes are bytes of UTF-8: offsets match for ASCII only
+        yield from matches(_IBAN, text, found)
+        return
+    resume = count = 0
+    for hint in _IBAN_START.finditer(classes):
+        start = hint.start()
+        if start < resume:
+            continue
+        m = _IBAN.match(text, start)
+        if m is None:
+            continue
+        count += 1
+        if count > MAX_MATCHES:
+            found.append(TOO_MANY)
+            return
+        resume = m.end()
+        yield m
 
 
 def _end_after_chars(run: str, count: int) -> int:

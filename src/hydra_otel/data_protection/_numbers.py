@@ -16,7 +16,17 @@ from __future__ import annotations
 
 import re
 
+from hydra_otel.data_protection import _patterns as P
+from hydra_otel.data_protection._families import mask_digit_run
+from hydra_otel.data_protection._search import (
+    MAX_FINDINGS,
+    Span,
+    add_matches,
+    context_before,
+    overflowed,
+)
 from hydra_otel.data_protection._validators import (
+    bare_phone_valid,
     card_valid,
     date_like,
     has_phone_context,
@@ -29,12 +39,36 @@ from hydra_otel.data_protection._validators import (
 _DIGIT_GROUP = re.compile(r"\d+")
 _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$")
 _SSN_SHAPE = re.compile(r"^(\d{3})([ \-])(\d{2})\2(\d{4})$")
-_NOT_DIGITS = str.maketrans("", "", " ().-+")
-_CARD_SEPARATORS = (" ", "-")
+_CARD_SPACED = re.compile(r"[0-9]{4} [0-9]{6} [0-9]{4,5}|(?:[0-9]{4} )*[0-9]{1,4}")
+_CARD_DASHED = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{4,5}|(?:[0-9]{4}-)*[0-9]{1,4}")
 _ID_LOOKBACK = 24
 _MAX_SPLIT_GROUPS = 8
 _MIN_DIGITS, _MAX_PART_DIGITS = 7, 19
 _JUDGEMENT_COST = 4  # budget units of one judgement; stepping over a group costs 1
+
+_NUMBER_WINDOW_AFTER = 16
+_SHORTEST_NUMBER = 7  # digits
+_LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
+_LONGEST_RUN = _LONGEST_NUMBER * 4  # characters: 21 digits and at most 3 separators each
+_NINE_DIGITS = b"0" * 9  # in the character classes: what an SSN after "ssn" needs
+_NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 128
+_NUMBER = re.compile(P.NUMBER)
+_SSN_CONTEXT = re.compile(P.SSN_CONTEXT, re.ASCII)
+
+_NUMBER_FINDER = re.compile(
+    r"[0-9](?=[0-9 ().\-]{6})"  # a digit starting a run long enough to matter,
+    r"(?<![\w.\-/#@$][0-9])(?<![0-9]:[0-9])"  # not inside a word, id or clock time,
+    r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[T ][0-9]{2}:|[^0-9 ().\-]|$))"
+    r"[0-9 ().\-]{6,}"  # and not a plain date
+)
+_RUN_START = re.compile(rb"0(?<![0Aa_.\-/#@$]0)(?<!0:0)[0 ().\-]{6,}")
+"""_NUMBER_FINDER without its date test, on the character classes of an ASCII text: all
+digits are ``0`` there, a literal the engine skips to far faster than to ``[0-9]``."""
+_JOINED_DIGITS = re.compile(r"[0-9]+(?:[.\-][0-9]+)*")
+_CENTURIES = ("19", "20")  # how _DATE_AFTER_FIRST_DIGIT's dates start
+_DATE_AFTER_FIRST_DIGIT = re.compile(
+    r"(?:(?<=1)9|(?<=2)0)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[T ][0-9]{2}:|[^0-9 ().\-]|$)"
+)
 
 NumberMatch = tuple[int, int, str]
 """(start, end, entity) of one confirmed number inside the scanned text."""
@@ -165,9 +199,9 @@ def _classify(
         entity = _classify_bare(candidate, enabled)
         if entity is None or is_unit_context(text[end : end + 12]):
             return None
-        before = text[max(0, start - _ID_LOOKBACK) : start]
+        before = context_before(text, start, _ID_LOOKBACK)
         return None if is_id_context(before, strong=entity == "credit_card") else entity
-    digits = candidate.translate(_NOT_DIGITS)
+    digits = digits_only(candidate)
     n = len(digits)
     if n < _MIN_DIGITS or not digits.isdigit() or date_like(candidate):
         return None
@@ -187,7 +221,7 @@ def _classify(
         entity = _phone(candidate, digits, context, whole)
         if entity is not None and n < 10 and not context:
             # A short local form is weak evidence: an id or a unit next to it wins.
-            before = text[max(0, start - _ID_LOOKBACK) : start]
+            before = context_before(text, start, _ID_LOOKBACK)
             if is_id_context(before) or is_unit_context(text[end : end + 12]):
                 return None
         return entity
@@ -195,34 +229,166 @@ def _classify(
 
 
 def _classify_bare(digits: str, enabled: frozenset[str]) -> str | None:
-    """An unseparated run: a card (IIN + Luhn) or a phone (NANP, E.164 digits, trunk 0)."""
+    """An unseparated run: a card (IIN + Luhn) or a phone (NANP, E.164 digits, trunk 0).
+
+    Bare, a phone has 10 or 11 digits and a card 12 to 19, so most runs (ids, epoch
+    times, counters) are told apart by their length and first digits alone.
+    """
     n = len(digits)
-    if n < _MIN_DIGITS:
+    if n < 10 or n > 19:
         return None
-    if 12 <= n <= 19 and "credit_card" in enabled and card_valid(digits):
-        return "credit_card"
-    if "phone" in enabled and phone_valid(digits, digits, True, [n]):
-        return "phone"
-    return None
+    if n >= 12:
+        return "credit_card" if "credit_card" in enabled and card_valid(digits) else None
+    return "phone" if "phone" in enabled and bare_phone_valid(digits) else None
+
+
+def _bare_confirmed(text: str, start: int, end: int, entity: str) -> bool:
+    """What _classify adds for a bare run that validates: no unit after it, no id word
+    before it."""
+    if is_unit_context(text[end : end + 12]):
+        return False
+    return not is_id_context(
+        context_before(text, start, _ID_LOOKBACK), strong=entity == "credit_card"
+    )
+
+
+def digits_only(candidate: str) -> str:
+    """``candidate`` without the separators a number run may hold (`` ().-+``); chained
+    replaces cost a fraction of a ``str.translate`` table deletion."""
+    return (
+        candidate.replace(" ", "")
+        .replace("-", "")
+        .replace(".", "")
+        .replace("(", "")
+        .replace(")", "")
+        .replace("+", "")
+    )
 
 
 def _card_shaped(candidate: str) -> bool:
-    """Separated cards come in groups of four (Amex/Diners 4-6-5 and 4-6-4)."""
-    for separator in _CARD_SEPARATORS:
-        groups = candidate.split(separator)
-        if all(group.isdigit() for group in groups):
-            sizes = [len(group) for group in groups]
-            return sizes in ([4, 6, 5], [4, 6, 4]) or (
-                all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4
-            )
-    return False
+    """Separated cards come in groups of four (Amex/Diners 4-6-5 and 4-6-4), joined by
+    spaces or by dashes, not both."""
+    return (
+        _CARD_SPACED.fullmatch(candidate) is not None
+        or _CARD_DASHED.fullmatch(candidate) is not None
+    )
 
 
 def _phone(candidate: str, digits: str, context: bool, whole: bool) -> str | None:
     if "(0)" in candidate:
         candidate = candidate.replace("(0)", "", 1)
-        digits = candidate.translate(_NOT_DIGITS)
-    groups = [len(group) for group in _DIGIT_GROUP.findall(candidate)]
+        digits = digits_only(candidate)
+    groups = list(map(len, _DIGIT_GROUP.findall(candidate)))
     if phone_valid(candidate, digits, False, groups, context, whole):
         return "phone"
     return None
+
+
+def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list[Span]) -> None:
+    """Find the cards, SSNs and phone numbers of ``text`` (``classes``: its CLASSES map)."""
+    if "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0:  # SSN_CONTEXT needs them
+        lowered = text.lower()
+        if "ssn" in lowered or "social" in lowered:
+            add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
+            if overflowed(found):
+                return
+    budget = Budget(_NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS)
+    searched_to = 0
+    for run_start, candidate_end in _candidates(text, classes):
+        run = text[run_start:candidate_end].rstrip(" ().-")
+        run_end = run_start + len(run)
+        if len(found) > MAX_FINDINGS:
+            return  # the whole string is masked as oversized
+        budget.left -= 1
+        if budget.left <= 0:
+            found.append((run_start, run_end, "number"))  # fail closed, cheaply
+            continue
+        if run.isdigit():
+            # plain_number_end, for a run of digits (a "." or "-" after it is followed by
+            # no digit, or the run would have taken both)
+            after = text[run_end : run_end + 1]
+            clean_end = not after or not (after.isalnum() or after in "_@$x#")
+            if clean_end and text[run_start - 1 : run_start] not in "+(":
+                # A bare run with clean edges is exactly what NUMBER would match.
+                budget.left -= _JUDGEMENT_COST
+                entity = _classify_bare(run, enabled) if 10 <= len(run) <= 19 else None
+                if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
+                    found.append((run_start, run_end, entity))
+                searched_to = candidate_end
+                continue
+            if not clean_end and after not in "xe#":
+                # Digits glued to a word (a hex id): NUMBER can end neither inside them
+                # nor at their end, unless an extension ("x12", "ext 5") follows.
+                searched_to = max(searched_to, candidate_end)
+                continue
+        elif len(run) > _LONGEST_RUN or (
+            len(run) > _LONGEST_NUMBER and len(digits_only(run)) > _LONGEST_NUMBER
+        ):
+            numbers_found, stopped = segment_number_run(text, run_start, run_end, enabled, budget)
+            found.extend(numbers_found)
+            mask_digit_run(text[stopped:run_end], stopped, run_end, found)
+            searched_to = candidate_end
+            continue
+        searched_to = _search_window(
+            text, run_start, candidate_end, searched_to, enabled, budget, found
+        )
+
+
+def _search_window(
+    text: str,
+    run_start: int,
+    candidate_end: int,
+    searched_to: int,
+    enabled: frozenset[str],
+    budget: Budget,
+    found: list[Span],
+) -> int:
+    """NUMBER around a candidate with separators; returns how far the text is searched.
+
+    A match starting inside the candidate ends inside it or in its extension, so the
+    window never cuts a real match; matches starting later belong to the next candidate
+    and are left to it. Its 7 digits lie inside the candidate (a maximal run), unless it
+    opens with the candidate's closing "(".
+    """
+    group = text[run_start:candidate_end]
+    if len(digits_only(group)) < _SHORTEST_NUMBER and group[-1] != "(":
+        return max(searched_to, candidate_end)
+    after = text[candidate_end : candidate_end + 1]
+    if (
+        after
+        and (after.isalnum() or after in "_@$")
+        and after not in "xe"
+        and _JOINED_DIGITS.fullmatch(group) is not None
+    ):
+        # Digit groups joined by single dots or dashes and glued to a word (a UUID, a
+        # version tag): every place NUMBER could end is followed by ".5", "-5" or the
+        # word, which its look-aheads refuse.
+        return max(searched_to, candidate_end)
+    start = max(run_start - 2, searched_to)
+    stop = min(len(text), candidate_end + _NUMBER_WINDOW_AFTER)
+    for m in _NUMBER.finditer(text, start, stop):
+        if m.start() >= candidate_end:
+            break
+        found.extend(classify_number_run(text, m.start(), m.end(), enabled, budget))
+        searched_to = m.end()
+        if searched_to >= candidate_end:
+            break  # a further match would start past the candidate
+    return max(searched_to, candidate_end)
+
+
+def _candidates(text: str, classes: bytes) -> list[tuple[int, int]]:
+    """Spans of the runs _NUMBER_FINDER finds: a digit at the start of a token, then six
+    or more digits and separators, and not a date."""
+    if not text.isascii():  # classes are UTF-8 bytes: offsets match for ASCII only
+        return [m.span() for m in _NUMBER_FINDER.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    not_a_date, position = _DATE_AFTER_FIRST_DIGIT.match, 0
+    while True:
+        for run in _RUN_START.finditer(classes, position):
+            start = run.start()
+            if text[start : start + 2] in _CENTURIES and not_a_date(text, start + 1) is not None:
+                position = start + 1  # where the finder looks next after a date
+                break
+            spans.append((start, run.end()))
+        else:
+            return spans

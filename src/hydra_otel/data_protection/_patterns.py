@@ -16,9 +16,12 @@ from types import MappingProxyType
 
 # A run of 7 to 21 digits joined by at most three of `` ().-``, an optional leading
 # ``+`` or ``(``, and an optional phone extension. Cards, US SSNs and phone numbers are
-# told apart by the validators, which look at the digit count and the grouping.
+# told apart by the validators, which look at the digit count and the grouping. Like the
+# others, it consumes its first character (``+``, ``(`` or a digit) before looking back,
+# then goes on as that character allows.
 NUMBER = (
-    r"(?<![\w+.\-/#@$])(?<![0-9]:)(?:\+|\(\+?)?[0-9](?:[ ().\-]{0,3}[0-9]){6,20}"
+    r"[+(0-9](?<![\w+.\-/#@$][+(0-9])(?<![0-9]:[+(0-9])"
+    r"(?:(?<=[0-9])|(?<=\+)[0-9]|(?<=\()\+?[0-9])(?:[ ().\-]{0,3}[0-9]){6,20}"
     r"(?:[ ]?(?:x|ext\.?|#)[ ]?[0-9]{1,6})?(?![\w@$])(?!\.[0-9])(?!-[0-9])"
 )
 

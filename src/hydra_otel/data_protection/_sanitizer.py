@@ -3,42 +3,54 @@
 It walks a value — text, bytes, maps, lists, JSON held in a string — applies the
 key-name rules to map keys and the detectors to every string, and returns a redacted
 copy (the very same object when nothing needed hiding, so callers can test identity).
+
+A log record gets one more step: every plain string it holds — the body, attribute
+values, the strings of a JSON body — is scanned in a single pass over their
+concatenation, which costs far less than one pass each (see :meth:`redact_record`).
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import MutableMapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from hydra_otel.data_protection._attribute_access import snapshot, writable
+from hydra_otel.data_protection._attribute_access import writable
 from hydra_otel.data_protection._key_rules import SensitiveKeyRules
 from hydra_otel.data_protection._options import OPTIONAL_ENTITIES, RedactionOptions
-from hydra_otel.data_protection._patterns import REDACTION_TOKEN
 from hydra_otel.data_protection._report import RedactionReport
 from hydra_otel.data_protection._scanner import TextScanner
 from hydra_otel.data_protection._tokens import TokenRenderer
+from hydra_otel.data_protection._walker import (
+    CLEAN_CACHE_MAX_LEN,
+    CLEAN_CACHE_SIZE,
+    DEPTH,
+    HEX_ID_CHARS,
+    IGNORED,
+    JSON_ENCODER,
+    PARSE,
+    SCAN,
+    SENSITIVE,
+    SHORTEST_FINDING,
+    ValueWalker,
+    identifier_or_timestamp,
+    json_container,
+)
 
 T = TypeVar("T")
 
-_SHORTEST_FINDING = 5  # "pwd=x"
-_CLEAN_CACHE_MAX_LEN = 256
-_CLEAN_CACHE_SIZE = 4096
-_SECRET = "secret"
-_DEPTH = "depth_limit"
-_TOKEN = re.compile(REDACTION_TOKEN)
-_HEX_ID_CHARS = "0123456789abcdef-"
-_ISO_TIMESTAMP = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
-    r"(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?"
-)
-_SENSITIVE = SensitiveKeyRules.SENSITIVE
-_IGNORED = SensitiveKeyRules.IGNORED
+_BODY = None
+"""Sink of the body in a record's batch; an attribute's sink is its key, a string inside
+a JSON body has ``(container, key or index)``, a key of a JSON object ``(object, key,
+True)``."""
+_Renames = list[tuple[dict[str, Any], str, str]]
+"""Keys of a JSON body's objects to replace: (object, key, new key)."""
+_Batch = tuple[list[Any], list[str], _Renames]
+"""The plain strings of one record, to scan in one pass: (sinks, texts, renames)."""
 
 
-class DataSanitizer:
+class DataSanitizer(ValueWalker):
     """Redacts PII and secrets from any value, per :class:`RedactionOptions`.
 
     Args:
@@ -118,202 +130,266 @@ class DataSanitizer:
     ) -> Any:
         """Redact a record's attributes in place and return its (possibly new) body.
 
-        All plain strings of the record — the body and attribute values — are scanned
-        in one pass over their concatenation, which costs far less than one pass each.
-        Keys whose values were redacted go to ``report.keys``; ``report.body`` is set
-        when the body was.
+        All plain strings of the record — the body (or the strings of a JSON body) and
+        the attribute values — are scanned in one pass over their concatenation, which
+        costs far less than one pass each. Keys whose values were redacted go to
+        ``report.keys``; ``report.body`` is set when the body was.
         """
-        keys: list[str | None] = []
+        sinks: list[Any] = []
         texts: list[str] = []
-        new_body = body
-        if body is not None:
+        renames: _Renames = []
+        new_body, document, walked = body, None, False
+        if type(body) is str:
+            report.body = False
+            if len(body) >= SHORTEST_FINDING and body not in self._clean:
+                triaged = self._triage(body)
+                if triaged == PARSE:
+                    document = json_container(body)
+                if document is not None:
+                    before = report.found
+                    document = self._json_root(document, report, (sinks, texts, renames))
+                    walked = report.found != before
+                elif triaged == SCAN:
+                    sinks.append(_BODY)
+                    texts.append(body)
+                elif triaged == PARSE:  # it only looked like JSON: scanned on its own
+                    before = report.found
+                    new_body = self._apply(body, self._scanner.scan(body), report)
+                    report.body = report.found != before
+        elif body is not None:
             before = report.found
-            if type(body) is str and self._needs_scan(body):
-                keys.append(None)
-                texts.append(body)
-            else:
-                new_body = self._value(body, report, 0)
+            new_body = self._value(body, report, 0)
             report.body = report.found != before
         if attributes:
-            self._attributes(attributes, report, keys, texts)
+            self._attributes(attributes, report, sinks, texts)
+        body_found = False
         if texts:
-            for key, text, spans in zip(keys, texts, self._scanner.scan_many(texts), strict=True):
-                new = self._apply(text, spans, report)
-                if key is None:
-                    new_body = new
-                    report.body = report.body or bool(spans)
-                elif spans:
-                    if new is not text:
-                        writable(attributes)[key] = new  # type: ignore[arg-type]
-                    report.keys.add(key)
+            text_body, body_found = self._scan_batch((sinks, texts, renames), attributes, report)
+            if text_body is not None:
+                new_body = text_body
+        if renames:
+            _rename_keys(renames)
+        if document is not None and (walked or body_found):
+            if not self._dry_run:
+                new_body = JSON_ENCODER.encode(document)
+            body_found = True
+        if body_found:
+            report.body = True
         return new_body
 
     def _attributes(
         self,
         attributes: MutableMapping[str, Any],
         report: RedactionReport,
-        keys: list[str | None],
+        sinks: list[Any],
         texts: list[str],
     ) -> None:
-        current = snapshot(attributes)
-        target = writable(attributes)
-        verdict, known = self._keys.verdict, self._keys.known_verdicts
-        clean, needs_scan = self._clean, self._needs_scan
+        """Triage every attribute; plain strings to scan go to ``sinks``/``texts``, the
+        rest is redacted here.
+
+        The attributes are read in place, not copied: a write replaces an existing key,
+        which a dict allows while it is iterated. Only writes through the mapping's own
+        ``__setitem__`` (``BoundedAttributes`` with limits re-inserts the key, moving it)
+        wait until the loop is done. This loop runs for every attribute of every
+        record, so :meth:`_triage` is inlined and a key's verdict is read from the
+        rules' cache directly.
+        """
+        current = attributes
+        if type(current) is not dict:
+            inner = getattr(attributes, "_dict", None)  # BoundedAttributes: read past its lock
+            current = inner if type(inner) is dict else dict(attributes)
+        target: MutableMapping[str, Any] | None = None
+        deferred: list[tuple[str, Any]] = []
+        known, verdict, clean = self._keys.known_verdicts, self._keys.verdict, self._clean
+        json_cap, shape_skip = self._json_cap, self._shape_skip
         for key, value in current.items():
             kind = type(value)
             if kind is str:
-                judged = known.get(key)
-                if judged is None:
+                try:
+                    judged = known[key]
+                except KeyError:
                     judged = verdict(key)
                 if judged == 0:
-                    if len(value) < _SHORTEST_FINDING or value in clean:
+                    if len(value) < SHORTEST_FINDING or value in clean:
                         continue
-                    if needs_scan(value):
-                        keys.append(key)
+                    first = value[0]
+                    if (first in "{[" or first.isspace()) and len(value) <= json_cap:
+                        pass  # it may hold JSON: walked below like a nested value
+                    elif shape_skip and first in HEX_ID_CHARS and identifier_or_timestamp(value):
+                        continue
+                    else:
+                        sinks.append(key)
                         texts.append(value)
                         continue
-            elif kind is int or kind is float or kind is bool or value is None:
-                if kind is bool or value is None or verdict(key) != _SENSITIVE:
-                    continue
-                judged = _SENSITIVE
+            elif kind is int or kind is float:
+                try:
+                    judged = known[key]
+                except KeyError:
+                    judged = verdict(key)
+                if judged != SENSITIVE:
+                    continue  # a number is only hidden under a sensitive key
+            elif kind is bool or value is None:
+                continue
             else:
                 judged = verdict(key)
-            if judged == _IGNORED:
+            if judged == IGNORED:
                 continue
             before = report.found
             new = (
                 self._secret(value, report)
-                if judged == _SENSITIVE
+                if judged == SENSITIVE
                 else self._value(value, report, 1)
             )
             if new is not value:
-                target[key] = new
+                if target is None:
+                    target = writable(attributes)
+                if target is current:
+                    target[key] = new
+                else:
+                    deferred.append((key, new))
             if report.found != before:
                 report.keys.add(key)
+        for key, new in deferred:
+            attributes[key] = new
 
-    def _needs_scan(self, text: str) -> bool:
-        """True for a plain string that must go through the scanner (not JSON, not
-        known clean, not too short, not an id or timestamp)."""
-        if len(text) < _SHORTEST_FINDING or text in self._clean:
-            return False
-        first = text[0]
-        if (first == "{" or first == "[" or first.isspace()) and len(text) <= self._json_cap:
-            return False
-        return not (self._shape_skip and _identifier_or_timestamp(text))
+    def _scan_batch(
+        self, batch: _Batch, attributes: MutableMapping[str, Any] | None, report: RedactionReport
+    ) -> tuple[str | None, bool]:
+        """Scan the batch in one pass and write back what changed: returns the new body
+        text (``None`` unless a plain-text body had findings) and whether the body, or a
+        string of a JSON body, had findings.
 
-    def _apply(self, text: str, spans: list[tuple[int, int, str]], report: RedactionReport) -> str:
-        if not spans:
-            if len(text) <= _CLEAN_CACHE_MAX_LEN:
-                if len(self._clean) >= _CLEAN_CACHE_SIZE:
-                    self._clean.clear()
-                self._clean[text] = None
-            return text
-        for span in spans:
-            report.add(span[2])
-        if self._dry_run:
-            return text
-        return self._replace(text, spans)
+        Strings found clean (and short) are remembered, so a value that comes back in a
+        later record is not scanned again.
+        """
+        sinks, texts, renames = batch
+        found = self._scanner.scan_many(texts)
+        clean = self._clean
+        if found is None:  # the common case: remember them all (see _remember_clean)
+            for text in texts:
+                if len(text) <= CLEAN_CACHE_MAX_LEN:
+                    if len(clean) >= CLEAN_CACHE_SIZE:
+                        clean.clear()
+                    clean[text] = None
+            return None, False
+        dry_run, renderer = self._dry_run, self._render
+        render, mask = (None if renderer.masks_only else renderer.render), renderer.mask
+        target: MutableMapping[str, Any] | None = None
+        body_text, body_found = None, False
+        for index, text in enumerate(texts):
+            spans = found[index]
+            if not spans:
+                if len(text) <= CLEAN_CACHE_MAX_LEN:  # _remember_clean, inlined
+                    if len(clean) >= CLEAN_CACHE_SIZE:
+                        clean.clear()
+                    clean[text] = None
+                continue
+            if len(spans) == 1:  # _apply, inlined for the usual single finding
+                start, end, entity = spans[0]
+                report.counts[entity] = report.counts.get(entity, 0) + 1
+                report.found += 1
+                if dry_run:
+                    new = text
+                else:
+                    token = mask(entity) if render is None else render(entity, text[start:end])
+                    new = text[:start] + token + text[end:]
+            else:
+                new = self._apply(text, spans, report)
+            sink = sinks[index]
+            if type(sink) is str:  # an attribute
+                if new is not text:
+                    if target is None:
+                        target = writable(attributes)  # type: ignore[arg-type]
+                    target[sink] = new
+                report.keys.add(sink)
+                continue
+            body_found = True
+            if sink is _BODY:
+                body_text = new
+            elif new is not text:
+                if len(sink) == 2:  # a string inside the JSON body
+                    sink[0][sink[1]] = new
+                else:  # a key of one of its objects: renamed once all are known
+                    renames.append((sink[0], sink[1], new))
+        return body_text, body_found
 
-    # -- walking ----------------------------------------------------------------------
+    # -- a JSON body, redacted in place ---------------------------------------------------
+    # What _value does to a parsed JSON body, without copying it (the parse is ours) and
+    # with its plain strings left for the record's batch.
 
-    def _value(self, value: Any, report: RedactionReport, depth: int) -> Any:
-        kind = type(value)
-        if kind is str:
-            return self._text(value, report)
-        if kind is int or kind is float or kind is bool or value is None:
-            return value
-        if kind is bytes or kind is bytearray:
-            return self._bytes(value, report)
-        if depth >= self._max_depth:
-            report.add(_DEPTH)
-            return value if self._dry_run else self._render.mask(_DEPTH)
-        if isinstance(value, Mapping):
-            return self._mapping(value, report, depth + 1)
-        if kind is list or kind is tuple:
-            items = [self._value(item, report, depth + 1) for item in value]
-            if all(new is old for new, old in zip(items, value, strict=True)):
-                return value
-            return items if kind is list else tuple(items)
-        return value
+    def _json_root(self, document: Any, report: RedactionReport, batch: _Batch) -> Any:
+        if self._max_depth <= 1:  # as _value(document, report, 1) would
+            report.add(DEPTH)
+            return document if self._dry_run else self._render.mask(DEPTH)
+        self._json_node(document, report, 2, batch)
+        return document
 
-    def _mapping(self, mapping: Mapping[Any, Any], report: RedactionReport, depth: int) -> Any:
-        changed = False
-        result: dict[Any, Any] = {}
-        verdict = self._keys.verdict
-        for key, value in mapping.items():
-            judged = verdict(key) if type(key) is str else 0
-            if judged == _SENSITIVE:
+    def _json_node(self, node: Any, report: RedactionReport, depth: int, batch: _Batch) -> None:
+        """The children of ``node`` (a dict or a list), each as _value(child, depth)."""
+        if type(node) is list:
+            for index, item in enumerate(node):
+                new = self._json_child(item, report, depth, batch, node, index)
+                if new is not item:
+                    node[index] = new
+            return
+        known, verdict, clean = self._keys.known_verdicts, self._keys.verdict, self._clean
+        for key, value in node.items():
+            judged = known.get(key)
+            if judged is None:
+                judged = verdict(key)
+            if judged == SENSITIVE:
                 new = self._secret(value, report)
-            elif judged == _IGNORED:
+            elif judged == IGNORED:
                 new = value
             else:
-                new = self._value(value, report, depth)
-            new_key = self._text(key, report) if type(key) is str and judged == 0 else key
-            changed = changed or new is not value or new_key is not key
-            result[new_key] = new
-        return result if changed else mapping
+                new = self._json_child(value, report, depth, batch, node, key)
+            if new is not value:
+                node[key] = new  # (an existing key: safe while iterating)
+            if judged == 0 and len(key) >= SHORTEST_FINDING and key not in clean:
+                triaged = self._triage(key)
+                if triaged == SCAN:
+                    batch[0].append((node, key, True))
+                    batch[1].append(key)
+                elif triaged == PARSE:
+                    new_key = self._parsed_text(key, report)
+                    if new_key is not key:
+                        batch[2].append((node, key, new_key))
 
-    def _secret(self, value: Any, report: RedactionReport) -> Any:
-        if value is None or type(value) is bool:
-            return value
-        if type(value) is str and (not value or _TOKEN.fullmatch(value) or self._allowed(value)):
-            return value
-        report.add(_SECRET)
-        return value if self._dry_run else self._render.render_value(_SECRET, value)
-
-    def _allowed(self, value: str) -> bool:
-        allow = self._scanner.allow_pattern
-        return allow is not None and allow.fullmatch(value) is not None
-
-    def _bytes(self, value: bytes | bytearray, report: RedactionReport) -> Any:
-        text = bytes(value).decode("utf-8", "surrogateescape")
-        new = self._text(text, report)
-        if new is text:
-            return value
-        return new.encode("utf-8", "surrogateescape")
-
-    def _text(self, text: str, report: RedactionReport) -> str:
-        if len(text) < _SHORTEST_FINDING or text in self._clean:
-            return text
-        if self._shape_skip and _identifier_or_timestamp(text):
-            return text
-        first = text[0]
-        if (first == "{" or first == "[" or first.isspace()) and len(text) <= self._json_cap:
-            redacted = self._json_text(text, report)
-            if redacted is not None:
-                return redacted
-        return self._apply(text, self._scanner.scan(text), report)
-
-    def _json_text(self, text: str, report: RedactionReport) -> str | None:
-        stripped = text.lstrip()
-        if not stripped or stripped[0] not in "{[":
-            return None
-        try:
-            parsed = json.loads(stripped)
-        except (ValueError, RecursionError):
-            return None  # not JSON (or absurdly nested): scanned as plain text
-        if not isinstance(parsed, (dict, list)):
-            return None
-        redacted = self._value(parsed, report, 1)
-        if redacted is parsed or self._dry_run:
-            return text
-        return json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
-
-    def _replace(self, text: str, spans: list[tuple[int, int, str]]) -> str:
-        render = self._render.render
-        pieces: list[str] = []
-        position = 0
-        for start, end, entity in spans:
-            pieces.append(text[position:start])
-            pieces.append(render(entity, text[start:end]))
-            position = end
-        pieces.append(text[position:])
-        return "".join(pieces)
+    def _json_child(
+        self,
+        value: Any,
+        report: RedactionReport,
+        depth: int,
+        batch: _Batch,
+        container: Any,
+        slot: Any,
+    ) -> Any:
+        kind = type(value)
+        if kind is str:
+            if len(value) < SHORTEST_FINDING or value in self._clean:
+                return value
+            triaged = self._triage(value)
+            if triaged == SCAN:
+                batch[0].append((container, slot))
+                batch[1].append(value)
+                return value
+            return self._parsed_text(value, report) if triaged == PARSE else value
+        if kind is dict or kind is list:
+            if depth >= self._max_depth:
+                report.add(DEPTH)
+                return value if self._dry_run else self._render.mask(DEPTH)
+            self._json_node(value, report, depth + 1, batch)
+        return value
 
 
-def _identifier_or_timestamp(text: str) -> bool:
-    """True for a lower-case hex id (with a letter, not opening with 7 digits — a card
-    could), or an ISO date/timestamp: shapes no default detector can match."""
-    if not text.strip(_HEX_ID_CHARS):
-        return not text[:7].isdigit() and not text.replace("-", "").isdigit()
-    return text[4:5] == "-" and _ISO_TIMESTAMP.fullmatch(text) is not None
+def _rename_keys(renames: _Renames) -> None:
+    """Give JSON objects their redacted keys, keeping the order: each object is rebuilt
+    as _mapping builds its copy (a later duplicate key overwrites an earlier value)."""
+    by_object: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
+    for node, key, new_key in renames:
+        by_object.setdefault(id(node), (node, {}))[1][key] = new_key
+    for node, new_keys in by_object.values():
+        items = list(node.items())
+        node.clear()
+        for key, value in items:
+            node[new_keys.get(key, key)] = value

@@ -20,8 +20,8 @@ Span = tuple[int, int, str]
 
 SEGMENT_BREAK = "\n" * 8
 """Joins the strings of one record for a single scan. Every pattern stops at a line
-break and context look-arounds stay within 8 characters of non-space, so nothing found
-spans two strings (a private key without END stops at the break as well)."""
+break, so nothing found spans two strings (a private key without END stops at the break
+as well); look-backs that can veto a match stop at it too (:func:`context_before`)."""
 BREAK_LENGTH = len(SEGMENT_BREAK)
 
 CLASSES = bytes(
@@ -36,19 +36,19 @@ TOO_MANY: Span = (0, 0, "oversized")
 """Marker a search leaves in the findings when it was cut off."""
 _WINDOW_SLACK = 512  # windows grow past their centre so that dense hits need few of them
 
-# Hints run on the text mapped to character classes (digits -> 0, A-Z -> A, a-z -> a) or
-# on its raw or lower-cased bytes; literal-led patterns are what CPython's regex engine
-# searches fastest. Each is a necessary condition of the detectors it guards.
-_TOKEN_HINT = re.compile(
-    rb"eyJ|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|ghp_|gho_|ghu_|ghs_"
-    rb"|ghr_|github_pat_|xox|xapp-|sk_live_|sk_test_|rk_live_|rk_test_|AIza|-----BEGIN"
-)
-_SECRET_HINT = re.compile(rb"pass|pwd|secret|token|key|auth|cookie|credential|cvv|cvc|bearer|basic")
-# On long texts a literal alternation can cost far more per byte (when the text is full of
-# its first letters) than one fast substring search per literal, so long texts use those.
 LONG_TEXT = 2048
-_SECRET_LITERALS = tuple(_SECRET_HINT.pattern.split(b"|"))
+"""From this length on, :func:`near` searches a pattern only around its centres: on a
+long text a full pass can cost far more per character than a few windows."""
 _REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
+
+
+def context_before(text: str, position: int, reach: int) -> str:
+    """Up to ``reach`` characters before ``position``, but none from an earlier string
+    of a joined scan. For the look-backs that can veto a match (an id word before a
+    number): a neighbouring value's last word must not hide it."""
+    before = text[max(0, position - reach) : position]
+    cut = before.rfind(SEGMENT_BREAK)
+    return before if cut < 0 else before[cut + BREAK_LENGTH :]
 
 
 def near(
@@ -102,6 +102,24 @@ def matches(
     return _capped(pattern.finditer(text), found)
 
 
+def add_matches(
+    pattern: re.Pattern[str], text: str, entity: str, found: list[Span], group: int = 0
+) -> None:
+    """Add the span (of ``group``) of every match of ``pattern`` as ``entity``, cut off
+    and flagged past MAX_MATCHES like :func:`matches`. A search per match costs less than
+    an iterator fed to a generator; the pattern must not match an empty string."""
+    search = pattern.search
+    m = search(text)
+    count = 0
+    while m is not None:
+        count += 1
+        if count > MAX_MATCHES:
+            found.append(TOO_MANY)
+            return
+        found.append((m.start(group), m.end(group), entity))
+        m = search(text, m.end())
+
+
 def _capped(
     found_matches: Iterator[re.Match[AnyStr]], found: list[Span]
 ) -> Iterator[re.Match[AnyStr]]:
@@ -112,20 +130,13 @@ def _capped(
         yield match
 
 
-def token_hint(raw: bytes) -> bool:
-    # Token patterns start with literals, so on a long text running them all costs less
-    # than deciding whether to.
-    return len(raw) >= LONG_TEXT or _TOKEN_HINT.search(raw) is not None
-
-
-def secret_hint(lowered: bytes) -> bool:
-    if len(lowered) < LONG_TEXT:
-        return _SECRET_HINT.search(lowered) is not None
-    return any(literal in lowered for literal in _SECRET_LITERALS)
-
-
 def blank_out(text: str, spans: list[Span]) -> str:
     """``text`` with every span replaced by line breaks (which every pattern stops at)."""
+    if len(spans) == 1:
+        start, end, _ = spans[0]
+        if end <= start:
+            return text
+        return text[:start] + "\n" * (end - start) + text[end:]
     pieces, position = [], 0
     for start, end, _ in sorted(spans):
         if start < position:

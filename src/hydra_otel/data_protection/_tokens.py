@@ -23,10 +23,12 @@ _DIGEST_HEX_CHARS = 16
 class TokenRenderer:
     """Turns a matched value into its replacement token, per the options' mode."""
 
-    __slots__ = ("_algorithm", "_key", "_masks", "_mode")
+    __slots__ = ("_algorithm", "_key", "_masks", "_mode", "masks_only")
 
     def __init__(self, options: RedactionOptions) -> None:
         self._mode = options.mode
+        self.masks_only = options.mode == "mask"
+        """True when every token is the plain mask (``render`` never reads the match)."""
         self._key = options.hmac_key or b""
         self._algorithm = options.hash_algorithm
         self._masks: dict[str, str] = {}

@@ -21,19 +21,30 @@ DRY_RUN = "redaction.dry_run"
 
 def entity_count_key(entity: str) -> str:
     """The per-entity counter attribute, e.g. ``redaction.masked.email.count``."""
-    return f"redaction.masked.{entity}.count"
+    key = _COUNT_KEYS.get(entity)
+    if key is None:
+        key = f"redaction.masked.{entity}.count"
+        if len(_COUNT_KEYS) < _COUNT_KEYS_MAX:
+            _COUNT_KEYS[entity] = key
+    return key
+
+
+_COUNT_KEYS: dict[str, str] = {}
+_COUNT_KEYS_MAX = 256  # entity names are few (detectors and user patterns)
 
 
 def summary_attributes(report: RedactionReport, level: str, dry_run: bool) -> dict[str, Any]:
     """The summary attributes for ``report`` at ``level`` (empty when silent or nothing found)."""
-    if level == "silent" or not report:
+    if level == "silent" or not report.found:
         return {}
     summary: dict[str, Any] = {MASKED_COUNT: report.found}
-    for entity, count in sorted(report.counts.items()):
-        summary[entity_count_key(entity)] = count
+    counts = report.counts
+    for entity in sorted(counts) if len(counts) > 1 else counts:
+        summary[entity_count_key(entity)] = counts[entity]
     if level == "debug":
-        if report.keys:
-            summary[MASKED_KEYS] = ",".join(sorted(report.keys))
+        keys = report.keys
+        if keys:
+            summary[MASKED_KEYS] = ",".join(sorted(keys)) if len(keys) > 1 else next(iter(keys))
         if report.body:
             summary[MASKED_BODY] = True
     if dry_run:
@@ -44,6 +55,27 @@ def summary_attributes(report: RedactionReport, level: str, dry_run: bool) -> di
 def write_summary(
     attributes: MutableMapping[str, Any], report: RedactionReport, level: str, dry_run: bool
 ) -> None:
-    """Add the summary attributes of ``report`` to ``attributes`` in place."""
-    summary = summary_attributes(report, level, dry_run)
-    writable(attributes, len(summary)).update(summary)
+    """Add the summary attributes of ``report`` to ``attributes`` in place: the same
+    keys, values and order as :func:`summary_attributes`, written without building it
+    (this runs for every record that had something redacted)."""
+    found = report.found
+    if level == "silent" or not found:
+        return
+    counts, keys, body = report.counts, report.keys, report.body
+    debug = level == "debug"
+    new_keys = 1 + len(counts) + (debug and bool(keys)) + (debug and body) + dry_run
+    target = writable(attributes, new_keys)
+    target[MASKED_COUNT] = found
+    if len(counts) == 1:
+        for entity, count in counts.items():
+            target[_COUNT_KEYS.get(entity) or entity_count_key(entity)] = count
+    else:
+        for entity in sorted(counts):
+            target[entity_count_key(entity)] = counts[entity]
+    if debug:
+        if keys:
+            target[MASKED_KEYS] = ",".join(sorted(keys)) if len(keys) > 1 else next(iter(keys))
+        if body:
+            target[MASKED_BODY] = True
+    if dry_run:
+        target[DRY_RUN] = True
