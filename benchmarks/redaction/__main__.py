@@ -20,6 +20,7 @@ from benchmarks.redaction._report import (
     apply_lines,
     cost_table,
     quality_table,
+    verdict_lines,
     worst_table,
     write_chart,
     write_markdown,
@@ -45,7 +46,7 @@ def main() -> None:
         "corpus, with PII": corpus_records(total, with_pii=True),
     }
     costs = [_cost.measure(name, batches(records, size)) for name, records in profiles.items()]
-    print("\n".join(cost_table(costs)), flush=True)
+    print("\n".join([*cost_table(costs), *verdict_lines(costs)]), flush=True)
     clean = _cost.apply_cost(CLEAN_RECORD, calls=20000, rounds=args.rounds)
     print("\n".join(apply_lines(clean)), flush=True)
     scores = _quality.corpus_scores(args.per_entity, args.benign, seed=99)

@@ -40,6 +40,16 @@ def cost_table(results: Sequence[CostResult]) -> list[str]:
     return rows
 
 
+def verdict_lines(results: Sequence[CostResult], bound: float = 3.0) -> list[str]:
+    """Which profiles meet the issue's bound (added cost at most ``bound`` x emit)."""
+    met = [r.profile for r in results if r.ratio <= bound]
+    missed = [f"{r.profile} ({r.ratio:.2f}x)" for r in results if r.ratio > bound]
+    line = f"Within {bound:g}x: {', '.join(met) or 'none'}."
+    if missed:
+        line += f" **Over {bound:g}x: {', '.join(missed)}.**"
+    return [line]
+
+
 def apply_lines(clean: ApplyCost) -> list[str]:
     """The clean-record ``apply()`` cost beside the SDK's emit of that record."""
     body, attributes = CLEAN_RECORD
@@ -108,6 +118,8 @@ def write_markdown(
         "request UUID, status, duration); *corpus, benign* — look-alike-heavy records (UUIDs, "
         "trace ids, timestamps, epoch times, sizes, user ids, hashes); *corpus, with PII* — "
         "every record holds a value to redact. Target: at most 3x, aim 1.5x.",
+        "",
+        *verdict_lines(costs),
         "",
         *apply_lines(clean),
         "",

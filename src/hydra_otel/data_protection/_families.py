@@ -45,7 +45,9 @@ def mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
 def local_part_start(text: str, at: int) -> int:
     """Start of the e-mail local part ending at ``at`` (the ``@``), or -1 when there is
     none or it runs past 64 characters (then it is not an address)."""
-    window = text[max(0, at - 65) : at][::-1]  # read backwards from the "@"
+    if at == 0:
+        return -1
+    window = text[at - 1 : at - 66 if at > 65 else None : -1]  # backwards from the "@"
     m = _LOCAL_PART.match(window)
     if m is None or m.end() > 64:
         return -1  # nothing before the "@", or more than 64 characters: no address

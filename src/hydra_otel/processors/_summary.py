@@ -55,27 +55,7 @@ def summary_attributes(report: RedactionReport, level: str, dry_run: bool) -> di
 def write_summary(
     attributes: MutableMapping[str, Any], report: RedactionReport, level: str, dry_run: bool
 ) -> None:
-    """Add the summary attributes of ``report`` to ``attributes`` in place: the same
-    keys, values and order as :func:`summary_attributes`, written without building it
-    (this runs for every record that had something redacted)."""
-    found = report.found
-    if level == "silent" or not found:
-        return
-    counts, keys, body = report.counts, report.keys, report.body
-    debug = level == "debug"
-    new_keys = 1 + len(counts) + (debug and bool(keys)) + (debug and body) + dry_run
-    target = writable(attributes, new_keys)
-    target[MASKED_COUNT] = found
-    if len(counts) == 1:
-        for entity, count in counts.items():
-            target[_COUNT_KEYS.get(entity) or entity_count_key(entity)] = count
-    else:
-        for entity in sorted(counts):
-            target[entity_count_key(entity)] = counts[entity]
-    if debug:
-        if keys:
-            target[MASKED_KEYS] = ",".join(sorted(keys)) if len(keys) > 1 else next(iter(keys))
-        if body:
-            target[MASKED_BODY] = True
-    if dry_run:
-        target[DRY_RUN] = True
+    """Add the summary attributes of ``report`` to ``attributes`` in place."""
+    summary = summary_attributes(report, level, dry_run)
+    if summary:
+        writable(attributes, len(summary)).update(summary)
