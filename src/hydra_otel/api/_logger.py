@@ -257,7 +257,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
             text,
             attributes,
             level.event_name,
-            exception_from(exc_info),
+            None if exc_info is None else exception_from(exc_info),
         )
         duration = time.perf_counter_ns() - start if timed else None
         self._metrics.emitted(layer, duration)

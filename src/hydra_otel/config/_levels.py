@@ -7,7 +7,7 @@ inside the range their importance belongs to, so any backend can filter them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from opentelemetry._logs import SeverityNumber
 
@@ -20,11 +20,13 @@ class Level:
     stdlib: int
     severity: SeverityNumber
     category: str | None = None
+    event_name: str | None = field(init=False, compare=False, repr=False)
+    """The OTel event name that records of this category carry (``hydra.<category>``);
+    a field computed once, as it is read on every log call."""
 
-    @property
-    def event_name(self) -> str | None:
-        """The OTel event name that records of this category carry."""
-        return f"hydra.{self.category}" if self.category else None
+    def __post_init__(self) -> None:
+        event_name = f"hydra.{self.category}" if self.category else None
+        object.__setattr__(self, "event_name", event_name)
 
 
 DEBUG = Level("DEBUG", 10, SeverityNumber.DEBUG)
