@@ -83,7 +83,9 @@ class HydraBridgeHandler(logging.Handler):
                 self._emit_to(logger, record)
         root_handlers = logging.root.handlers
         if len(root_handlers) == 1 and root_handlers[0] is self:
-            _hand_to_last_resort(record)
+            last_resort = logging.lastResort  # checked here too: most records are below it
+            if last_resort is not None and record.levelno >= last_resort.level:
+                _hand_to_last_resort(record)
 
     def _emit_to(self, emitter: DirectEmitter, record: logging.LogRecord) -> None:
         token = enter_pipeline()
