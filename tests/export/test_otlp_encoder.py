@@ -285,3 +285,20 @@ def test_a_batch_all_pre_encoded_under_one_scope_encodes_exactly() -> None:
         for r in records
     ]
     _assert_same_message(OTLPLogsEncoder().encode(batch), records)
+
+
+def test_large_ints_that_repeat_or_change_per_key_stay_exact() -> None:
+    """thread.id repeats record after record; a counter changes every time."""
+    encoder = OTLPLogsEncoder()
+    resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")
+    values = [140_000_000_001, 140_000_000_001, 7, 140_000_000_002, 2**62, 140_000_000_001]
+    batch = [
+        ReadableLogRecord(
+            LogRecord(body="b", attributes={"thread.id": value, "seq": 10_000 + index}),
+            resource,
+            scope,
+        )
+        for index, value in enumerate(values)
+    ]
+    for _ in range(2):  # warm caches the second time
+        _assert_same_message(encoder.encode(batch), batch)

@@ -181,6 +181,7 @@ class RecordAttributeEncoder:
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
         """Append one encoded ``attributes`` field per attribute to ``parts``."""
         pairs = self._pairs
+        last_ints = self._last_ints
         for key, value in attribute_items(attributes):
             value_type = type(value)
             if value_type is str:
@@ -188,7 +189,11 @@ class RecordAttributeEncoder:
                 if field is None:
                     field = self._new_str_pair(key, value)  # type: ignore[arg-type]
             elif value_type is int:
-                field = pairs.get((key, value, int))
+                if -_SMALL_INT <= value < _SMALL_INT:  # type: ignore[operator]
+                    field = pairs.get((key, value, int))
+                else:  # a large int: the same as last time for this key (thread.id), or new
+                    last = last_ints.get(key)
+                    field = last[1] if last is not None and last[0] == value else None
                 if field is None:
                     field = self._new_int_pair(key, value)  # type: ignore[arg-type]
             else:
@@ -245,9 +250,6 @@ class RecordAttributeEncoder:
         return field
 
     def _new_int_pair(self, key: str, value: int) -> bytes:
-        last = self._last_ints.get(key)
-        if last is not None and last[0] == value:  # a large int that repeats: thread.id
-            return last[1]
         try:
             any_value = _INT + int64_varint(value)
             pair = self._key_field(key) + _VALUE + _length(len(any_value)) + any_value
