@@ -22,11 +22,13 @@ class ControlledExporter(LogRecordExporter):
     """A plain SDK exporter standing in for the network: it succeeds, fails, raises or hangs.
 
     ``mode`` is read on every call: ``"ok"``, ``"fail"`` (returns FAILURE), ``"raise"``
-    or ``"hang"`` (blocks until :meth:`release` or shutdown).
+    or ``"hang"`` (blocks until :meth:`release` or shutdown). ``delay`` seconds are slept
+    in every call, like a slow disk or network (the GIL is released meanwhile).
     """
 
     def __init__(self) -> None:
         self.mode = "ok"
+        self.delay = 0.0
         self.received: list[ReadableLogRecord] = []
         self.calls = 0
         self.threads: set[int] = set()
@@ -41,6 +43,8 @@ class ControlledExporter(LogRecordExporter):
             self.threads.add(threading.get_ident())
             self.guarded.append(in_pipeline())
             mode = self.mode
+        if self.delay:
+            time.sleep(self.delay)
         if mode == "hang":
             self._released.wait()
             mode = "fail"

@@ -171,10 +171,13 @@ def test_a_full_queue_drops_new_records_and_counts_them(
         max_queue_records=100,
         max_batch_size=50,
         memory_max_records=100,
+        max_wait_when_full=0.0,  # no waiting for the writer (tests/export/test_backpressure.py)
     )
     emit(processor, 5000)
     metrics = processor.metrics()
-    assert metrics["dropped_by_reason"].get("queue_full", 0) > 0
+    # dropped at the queue's limit, or from the bounded ring the backlog spilled into
+    assert metrics["dropped"] > 0
+    assert set(metrics["dropped_by_reason"]) <= {"queue_full", "memory_full"}
     assert metrics["queue_depth"] <= 100
     assert_conserved(metrics)
     controlled_exporter.release()

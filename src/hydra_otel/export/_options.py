@@ -43,6 +43,13 @@ class FallbackExportOptions:
     """Once the queue is half full, ``on_emit`` gives its thread's turn to the export threads
     (``time.sleep(0)``: no I/O, no lock held). A producer faster than the exporter is then
     slowed a little instead of having its records dropped at the queue's limit."""
+    max_wait_when_full: float = 1.0
+    """Without a spool (file and console destinations), a caller that finds the queue half
+    full waits up to this many seconds for the writer to catch up, instead of the backlog
+    spilling into the bounded memory ring and being dropped from it: a producer faster
+    than the disk is slowed, as a plain FileHandler would slow it, and nothing is lost.
+    A writer that made no progress during a whole wait (a hung disk) is not waited for
+    again until it does. 0 never waits. With a spool the backlog goes to disk instead."""
     max_batch_size: int = 2048
     """Most records per export request and per spool row. Larger than the SDK batch
     processor's 512: under load every request costs the export threads several turns
@@ -158,7 +165,13 @@ _POSITIVE = (
     "memory_max_bytes",
     "shutdown_timeout",
 )
-_NOT_NEGATIVE = ("spool_after", "min_dwell", "redeliver_window", "redeliver_max_records")
+_NOT_NEGATIVE = (
+    "max_wait_when_full",
+    "spool_after",
+    "min_dwell",
+    "redeliver_window",
+    "redeliver_max_records",
+)
 
 
 def _require(valid: bool, name: str) -> None:

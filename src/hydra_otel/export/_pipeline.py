@@ -29,6 +29,7 @@ from hydra_otel.export._spool import SqliteSpool
 from hydra_otel.export._strategy import StrategyState
 
 _FLUSH_POLL = 0.005
+_ROOM_POLL = 0.0005
 _STUCK_EXPORT = 1.0
 """Seconds after which flush stops waiting for one export attempt once all else is spooled."""
 _LIVENESS_CHECK_MASK = 0x3FF
@@ -69,6 +70,12 @@ class Pipeline:
         self._batch_bytes = options.max_batch_bytes
         limit = options.max_queue_records
         self._yield_above = limit // 2 if options.yield_when_busy else limit
+        self._wake_at = max(1, min(self._batch_size, limit // 4))
+        """Queued records that wake the intake before its timer: a full batch, or less
+        when the queue limit is small."""
+        self._wait_when_full = 0.0 if options.spool_enabled else options.max_wait_when_full
+        self._stuck_at = -1
+        """``ledger.exported`` when a wait for room last timed out (the writer is stuck)."""
 
     # -- threads ---------------------------------------------------------------------
 
@@ -148,13 +155,34 @@ class Pipeline:
             ledger.queue_bytes = queued_bytes = ledger.queue_bytes + size
         if self.sync:
             self._sync_step(depth)
-        elif depth >= self._batch_size or queued_bytes >= self._batch_bytes:
-            if not self.intake.wake.is_set():
+        else:
+            wake = depth >= self._wake_at or queued_bytes >= self._batch_bytes
+            if wake and not self.intake.wake.is_set():
                 self.intake.wake.set()
             if depth + ledger.live_records > self._yield_above:
-                time.sleep(0)  # let the export threads catch up before the queue overflows
+                if self._wait_when_full:
+                    self._wait_for_room()
+                elif wake:
+                    time.sleep(0)  # let the export threads catch up before the queue overflows
         if not emitted & _LIVENESS_CHECK_MASK or not self._started:
             self.check_background()
+
+    def _wait_for_room(self) -> None:
+        """No spool: wait (bounded) until the writer brings the backlog under half the limit.
+
+        Nothing is held while waiting, and sleeping hands the GIL to the export threads.
+        """
+        ledger = self.ledger
+        if ledger.exported == self._stuck_at:  # no progress since a wait timed out
+            time.sleep(0)
+            return
+        deadline = time.monotonic() + self._wait_when_full
+        self.intake.wake.set()
+        while ledger.queue_records + ledger.live_records > self._yield_above:
+            if ledger.closed or time.monotonic() >= deadline:
+                self._stuck_at = ledger.exported
+                return
+            time.sleep(_ROOM_POLL)
 
     def _sync_step(self, depth: int) -> None:
         now = time.monotonic()
