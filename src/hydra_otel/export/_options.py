@@ -44,12 +44,13 @@ class FallbackExportOptions:
     (``time.sleep(0)``: no I/O, no lock held). A producer faster than the exporter is then
     slowed a little instead of having its records dropped at the queue's limit."""
     max_wait_when_full: float = 1.0
-    """Without a spool (file and console destinations), a caller that finds the queue half
-    full waits up to this many seconds for the writer to catch up, instead of the backlog
-    spilling into the bounded memory ring and being dropped from it: a producer faster
-    than the disk is slowed, as a plain FileHandler would slow it, and nothing is lost.
-    A writer that made no progress during a whole wait (a hung disk) is not waited for
-    again until it does. 0 never waits. With a spool the backlog goes to disk instead."""
+    """Seconds a caller may wait for room instead of a record being dropped at the queue's
+    limit. Without a spool (file and console destinations) callers wait from half the
+    limit: a producer faster than the disk is slowed, as a plain FileHandler would slow
+    it, and nothing is lost. With a spool they wait only past 7/8, when the intake has
+    not had a turn to move the backlog to disk (it does so at 3/4). A writer that made no
+    progress during a whole wait (a hung disk) is not waited for again until it does.
+    0 never waits."""
     max_batch_size: int = 2048
     """Most records per export request and per spool row. Larger than the SDK batch
     processor's 512: under load every request costs the export threads several turns

@@ -73,9 +73,13 @@ class Pipeline:
         self._wake_at = max(1, min(self._batch_size, limit // 4))
         """Queued records that wake the intake before its timer: a full batch, or less
         when the queue limit is small."""
-        self._wait_when_full = 0.0 if options.spool_enabled else options.max_wait_when_full
+        self._wait_when_full = options.max_wait_when_full
+        self._wait_above = limit * 7 // 8 if options.spool_enabled else self._yield_above
+        """Held records past which a caller waits for room: with a spool, only when the
+        intake had no turn to spill the backlog to disk (it does at 3/4); without one, at
+        half the limit, since only the writer can make room."""
         self._stuck_at = -1
-        """``ledger.exported`` when a wait for room last timed out (the writer is stuck)."""
+        """Records exported or spooled when a wait for room last timed out (stuck)."""
 
     # -- threads ---------------------------------------------------------------------
 
@@ -159,28 +163,30 @@ class Pipeline:
             wake = depth >= self._wake_at or queued_bytes >= self._batch_bytes
             if wake and not self.intake.wake.is_set():
                 self.intake.wake.set()
-            if depth + ledger.live_records > self._yield_above:
-                if self._wait_when_full:
-                    self._wait_for_room()
-                elif wake:
-                    time.sleep(0)  # let the export threads catch up before the queue overflows
+            held = depth + ledger.live_records
+            if held > self._wait_above and self._wait_when_full:
+                self._wait_for_room()
+            elif held > self._yield_above and wake:
+                time.sleep(0)  # let the export threads catch up before the queue overflows
         if not emitted & _LIVENESS_CHECK_MASK or not self._started:
             self.check_background()
 
     def _wait_for_room(self) -> None:
-        """No spool: wait (bounded) until the writer brings the backlog under half the limit.
+        """Wait (bounded) until the export threads bring the backlog under the wait mark.
 
+        Rather than dropping at the queue's limit: the export threads may simply not have
+        had the GIL (a producer at full speed), or the writer is slower than the producer.
         Nothing is held while waiting, and sleeping hands the GIL to the export threads.
         """
         ledger = self.ledger
-        if ledger.exported == self._stuck_at:  # no progress since a wait timed out
+        if ledger.exported + ledger.spooled == self._stuck_at:  # no progress since a timeout
             time.sleep(0)
             return
         deadline = time.monotonic() + self._wait_when_full
         self.intake.wake.set()
-        while ledger.queue_records + ledger.live_records > self._yield_above:
+        while ledger.queue_records + ledger.live_records > self._wait_above:
             if ledger.closed or time.monotonic() >= deadline:
-                self._stuck_at = ledger.exported
+                self._stuck_at = ledger.exported + ledger.spooled
                 return
             time.sleep(_ROOM_POLL)
 
@@ -315,6 +321,11 @@ class Pipeline:
 
     # -- health ----------------------------------------------------------------------
 
+    @property
+    def current_strategy(self) -> StrategyName:
+        """``sync`` once no background thread can run, else the chosen strategy."""
+        return "sync" if self.sync else self.strategy.current
+
     def metrics(self) -> dict[str, Any]:
         """See :meth:`FallbackExportProcessor.metrics`."""
         counts = self.ledger.counts()
@@ -322,7 +333,7 @@ class Pipeline:
         spool = self.persister.spool
         open_spool = spool if spool is not None and not spool.closed else None
         return {
-            "current_strategy": "sync" if self.sync else self.strategy.current,
+            "current_strategy": self.current_strategy,
             "healthy": health.healthy,
             "health_reason": health.reason,
             "success_rate": health.success_rate,

@@ -99,8 +99,7 @@ class FallbackExportProcessor(LogRecordProcessor):
     @property
     def current_strategy(self) -> str:
         """The strategy in use now (``metrics()["current_strategy"]``, without the snapshot)."""
-        pipeline = self._pipeline
-        return "sync" if pipeline.sync else pipeline.strategy.current
+        return self._pipeline.current_strategy
 
     @property
     def encodes_on_emit(self) -> bool:
