@@ -9,7 +9,6 @@ import argparse
 from pathlib import Path
 
 from benchmarks.transport import _app_thread, _cost
-from benchmarks.transport._collector import BlackholeCollector
 from benchmarks.transport._contenders import LEAN, make_payloads, open_exporters
 from benchmarks.transport._report import (
     app_thread_table,
@@ -18,6 +17,7 @@ from benchmarks.transport._report import (
     write_chart,
     write_markdown,
 )
+from hydra_otel.testing import RotelCollector
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 
@@ -47,8 +47,8 @@ def _parse() -> argparse.Namespace:
 def main() -> None:
     args = _parse()
     app_thread = None
-    with BlackholeCollector() as collector:
-        exporters = open_exporters(collector.logs_url)
+    with RotelCollector(None) as collector:  # rotel's blackhole exporter: nothing downstream
+        exporters = open_exporters(collector.http_endpoint + "/v1/logs")
         try:
             payloads = make_payloads(
                 exporters[LEAN], args.payload_kb, args.empty_requests, args.large_requests

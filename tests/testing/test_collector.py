@@ -18,6 +18,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
+from hydra_otel.export.otlp import FastOTLPLogExporter
 from hydra_otel.testing import OtlpReceiver, RotelCollector, find_rotel_agent
 
 
@@ -200,3 +201,11 @@ def test_graceful_stop_flushes_the_pending_batch(otlp_receiver: OtlpReceiver) ->
     collector.stop()
 
     assert [log.body for log in otlp_receiver.wait_for_logs(1, timeout=2)] == ["still batched"]
+
+
+def test_without_a_downstream_rotel_accepts_and_discards() -> None:
+    with RotelCollector(None) as blackhole:
+        exporter = FastOTLPLogExporter(endpoint=blackhole.http_endpoint + "/v1/logs")
+        outcome = exporter.export_encoded(b"")
+        exporter.shutdown()
+        assert outcome.success and outcome.status == "HTTP 200"

@@ -88,7 +88,9 @@ class RotelCollector:
       delivered after :meth:`resume`.
 
     Args:
-        downstream: Receiver to forward to; its gRPC endpoint is used.
+        downstream: Receiver to forward to; its gRPC endpoint is used. None runs rotel
+            with its ``blackhole`` exporter: it accepts and discards everything, so
+            benchmarks measure only the client's own cost of a request.
         batch_timeout: rotel batch timeout (a rotel duration string such as ``"10ms"``).
         retry_initial_backoff: First retry delay after a failed export.
         retry_max_backoff: Largest retry delay.
@@ -100,7 +102,7 @@ class RotelCollector:
 
     def __init__(
         self,
-        downstream: OtlpReceiver,
+        downstream: OtlpReceiver | None,
         *,
         batch_timeout: str = "10ms",
         retry_initial_backoff: str = "50ms",
@@ -183,12 +185,7 @@ class RotelCollector:
             f"127.0.0.1:{self._grpc_port}",
             "--otlp-http-endpoint",
             f"127.0.0.1:{self._http_port}",
-            "--exporter",
-            "otlp",
-            "--otlp-exporter-endpoint",
-            self.receiver.grpc_endpoint,
-            "--otlp-exporter-protocol",
-            "grpc",
+            *self._exporter_args(),
             "--pid-file",
             str(self._workdir / "rotel.pid"),
             "--log-file",
@@ -197,6 +194,18 @@ class RotelCollector:
         for option, value in self._options.items():
             command += [option, value]
         return command + list(self._extra_args)
+
+    def _exporter_args(self) -> list[str]:
+        if self.receiver is None:
+            return ["--exporter", "blackhole"]
+        return [
+            "--exporter",
+            "otlp",
+            "--otlp-exporter-endpoint",
+            self.receiver.grpc_endpoint,
+            "--otlp-exporter-protocol",
+            "grpc",
+        ]
 
     def stop(self, timeout: float = 5.0) -> None:
         """Shut rotel down gracefully (SIGTERM), killing it after ``timeout`` seconds.
