@@ -165,14 +165,7 @@ class HydraLogger(metaclass=MagicConfigAccess):
         if admitted is None:
             return
         route, layer_name, text = admitted
-        token = enter_pipeline()  # what _emit_admitted does, without its extra call
-        try:
-            self._emit(route, level, layer_name, text, extra, exc_info, fields)
-        except Exception as exc:
-            self._metrics.dropped("error")
-            track_error("emit", repr(exc))
-        finally:
-            leave_pipeline(token)
+        self._emit_admitted(route, level, layer_name, text, extra, exc_info, fields)
 
     def _admit(
         self, level: Level, layer_or_message: Any, message: Any, layer: str | None
