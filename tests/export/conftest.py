@@ -31,6 +31,7 @@ class ControlledExporter(LogRecordExporter):
         self.delay = 0.0
         self.received: list[ReadableLogRecord] = []
         self.calls = 0
+        self.batch_sizes: list[int] = []
         self.threads: set[int] = set()
         self.guarded: list[bool] = []
         self._lock = threading.Lock()
@@ -40,6 +41,7 @@ class ControlledExporter(LogRecordExporter):
     def export(self, batch: Sequence[ReadableLogRecord]) -> LogRecordExportResult:
         with self._lock:
             self.calls += 1
+            self.batch_sizes.append(len(batch))
             self.threads.add(threading.get_ident())
             self.guarded.append(in_pipeline())
             mode = self.mode

@@ -56,6 +56,35 @@ def test_records_reach_the_exporter_once_each_with_a_unique_id(
     assert metrics["spool_path"] is None  # a healthy run never creates a spool file
 
 
+def test_under_load_only_full_batches_are_sent(
+    controlled_exporter: ControlledExporter, make_processor: ProcessorFactory
+) -> None:
+    # each request costs the export threads turns of the GIL whatever its size, so a
+    # partial batch waits (up to schedule_delay) to be filled rather than going alone
+    processor = make_processor(
+        controlled_exporter, max_batch_size=100, schedule_delay=5.0, spool_after=60.0
+    )
+    emit(processor, 250)
+    assert wait_until(lambda: processor.metrics()["exported"] == 200)
+    time.sleep(0.2)
+    metrics = processor.metrics()
+    assert (metrics["exported"], metrics["queue_depth"]) == (200, 50)
+    assert controlled_exporter.batch_sizes == [100, 100]
+    assert processor.force_flush(10_000)  # a flush takes the partial batch at once
+    assert controlled_exporter.batch_sizes == [100, 100, 50]
+    assert sorted(controlled_exporter.bodies()) == sorted(f"r{i}" for i in range(250))
+    assert_conserved(processor.metrics())
+
+
+def test_a_partial_batch_leaves_after_the_schedule_delay(
+    controlled_exporter: ControlledExporter, make_processor: ProcessorFactory
+) -> None:
+    processor = make_processor(controlled_exporter, max_batch_size=100, schedule_delay=0.2)
+    emit(processor, 130)
+    assert wait_until(lambda: processor.metrics()["exported"] == 130, timeout=5.0)
+    assert sum(controlled_exporter.batch_sizes) == 130
+
+
 def test_the_snapshot_is_independent_of_later_processors(
     controlled_exporter: ControlledExporter, make_processor: ProcessorFactory
 ) -> None:

@@ -17,46 +17,45 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from operator import itemgetter
 
 from hydra_otel.core import track_error
 from hydra_otel.core._diagnostics import pipeline_guard
 from hydra_otel.export._batch import Batch
 from hydra_otel.export._encoded import QueuedRecord
 from hydra_otel.export._health import ExportHealth
-from hydra_otel.export._ledger import Entry, Ledger
+from hydra_otel.export._ledger import Ledger
 from hydra_otel.export._options import FallbackExportOptions, StrategyName
 from hydra_otel.export._persist import Persister
 from hydra_otel.export._strategy import StrategyState
 
 
 def make_batches(
-    entries: list[Entry], max_size: int, now: float, max_bytes: int | None = None
+    records: list[QueuedRecord],
+    sizes: list[int],
+    max_size: int,
+    now: float,
+    max_bytes: int | None = None,
 ) -> Iterator[Batch]:
-    """Cut queue entries into batches of at most ``max_size`` records and ``max_bytes``.
+    """Cut queued records (with their ``sizes``) into batches of at most ``max_size``
+    records and ``max_bytes``.
 
-    A single record larger than ``max_bytes`` still makes a batch of its own. (``map``
-    with ``itemgetter`` keeps the per-record work in C: this runs for every record.)
+    A single record larger than ``max_bytes`` still makes a batch of its own.
     """
-    if max_bytes is None or sum(map(_size, entries)) <= max_bytes:
-        for start in range(0, len(entries), max_size):
-            chunk = entries[start : start + max_size]
-            yield Batch(list(map(_record, chunk)), sum(map(_size, chunk)), now)
+    if max_bytes is None or sum(sizes) <= max_bytes:
+        for start in range(0, len(records), max_size):
+            end = start + max_size
+            yield Batch(records[start:end], sum(sizes[start:end]), now)
         return
-    records: list[QueuedRecord] = []
+    batch: list[QueuedRecord] = []
     held = 0
-    for record, size in entries:
-        if records and (len(records) >= max_size or held + size > max_bytes):
-            yield Batch(records, held, now)
-            records, held = [], 0
-        records.append(record)
+    for record, size in zip(records, sizes, strict=True):
+        if batch and (len(batch) >= max_size or held + size > max_bytes):
+            yield Batch(batch, held, now)
+            batch, held = [], 0
+        batch.append(record)
         held += size
-    if records:
-        yield Batch(records, held, now)
-
-
-_record = itemgetter(0)
-_size = itemgetter(1)
+    if batch:
+        yield Batch(batch, held, now)
 
 
 class Intake:
@@ -76,27 +75,47 @@ class Intake:
         self._strategy = strategy
         self._options = options
         self.wake = threading.Event()
-        """Set by ``on_emit`` when a full batch is queued, and by flush/shutdown."""
+        """Set by ``on_emit`` when a full batch is queued; see also :meth:`drain_soon`."""
         self.stop = threading.Event()
+        self._drain_requested = False
+
+    def drain_soon(self) -> None:
+        """Wake the intake to take the whole queue, partial batch included (flush, close)."""
+        self._drain_requested = True
+        self.wake.set()
 
     def run(self) -> None:
         """Thread body: never raises, never logs into the pipeline it serves."""
         with pipeline_guard():
             while not self.stop.is_set():
-                self.wake.wait(self._options.schedule_delay)
+                woken = self.wake.wait(self._options.schedule_delay)
                 self.wake.clear()
                 try:
-                    self.tick()
+                    self.tick(whole_batches=woken)
                 except Exception as error:
                     track_error("export_intake", repr(error))
 
-    def tick(self) -> None:
-        """One round: choose the strategy, route the queue, write behind."""
+    def tick(self, whole_batches: bool = False) -> None:
+        """One round: choose the strategy, route the queue, write behind.
+
+        With ``whole_batches`` (woken because a full batch is queued) it takes only full
+        batches, oldest first, unless a drain was requested; the partial rest goes with
+        the next full batch or at the next timer round, ``schedule_delay`` later at most.
+        Under load every request is then a full one: each costs the export threads the
+        same few turns of the GIL whatever its size, and each turn pauses the application.
+        """
         strategy = self.choose_strategy()
         now = time.monotonic()
-        entries = self._ledger.take_queue()
         options = self._options
-        for batch in make_batches(entries, options.max_batch_size, now, options.max_batch_bytes):
+        limit = None
+        if whole_batches and not self._drain_requested:
+            queued = self._ledger.queue_records
+            limit = queued - queued % options.max_batch_size or None
+        self._drain_requested = False
+        records, sizes = self._ledger.take_queue(limit)
+        for batch in make_batches(
+            records, sizes, options.max_batch_size, now, options.max_batch_bytes
+        ):
             self.route(batch, strategy)
         self.write_behind(now)
         self.spill(strategy)

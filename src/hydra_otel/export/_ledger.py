@@ -19,8 +19,8 @@ from hydra_otel.export._encoded import QueuedRecord
 from hydra_otel.export._redelivery import Delivered
 from hydra_otel.export._spool import AppendResult, SpooledBatch
 
-Entry = tuple[QueuedRecord, int]
-"""A queued record and its approximate size."""
+Taken = tuple[list[QueuedRecord], list[int]]
+"""Records taken from the queue, oldest first, and their approximate sizes."""
 
 
 class Ledger:
@@ -44,6 +44,7 @@ class Ledger:
         "queue",
         "queue_bytes",
         "queue_records",
+        "queue_sizes",
         "recovered",
         "redelivered",
         "replayed",
@@ -57,7 +58,12 @@ class Ledger:
         self.lock = threading.Lock()
         self.has_work = threading.Condition(self.lock)
         """Notified when the sender has something new: a handed-off batch or a stop."""
-        self.queue: deque[Entry] = deque()
+        self.queue: deque[QueuedRecord] = deque()
+        self.queue_sizes: deque[int] = deque()
+        """The approximate size of each queued record, in step with :attr:`queue`. Two
+        deques rather than one of ``(record, size)`` pairs: a pair per record would be a
+        new object for Python's cyclic GC to count, and its collections interrupt the
+        log calls that trigger them."""
         self.handoff: deque[Batch] = deque()
         self.inflight: Batch | None = None
         self.ring = MemoryRing(memory_max_records, memory_max_bytes)
@@ -76,21 +82,22 @@ class Ledger:
 
     # -- the queue -------------------------------------------------------------------
 
-    def take_queue(self, limit: int | None = None) -> list[Entry]:
+    def take_queue(self, limit: int | None = None) -> Taken:
         """Move up to ``limit`` (default all) queued records, oldest first, into memory."""
         with self.lock:
-            queue = self.queue
+            queue, sizes = self.queue, self.queue_sizes
             if limit is None or limit >= len(queue):
-                entries = list(queue)
+                records, taken_sizes = list(queue), list(sizes)
                 queue.clear()
+                sizes.clear()
                 self.queue_bytes = 0
             else:
-                popleft = queue.popleft
-                entries = [popleft() for _ in range(limit)]
-                self.queue_bytes -= sum(size for _, size in entries)
-            self.memory_records += len(entries)
+                records = [queue.popleft() for _ in range(limit)]
+                taken_sizes = [sizes.popleft() for _ in range(limit)]
+                self.queue_bytes -= sum(taken_sizes)
+            self.memory_records += len(records)
             self.queue_records = len(queue)
-            return entries
+            return records, taken_sizes
 
     def held_records(self) -> int:
         """Records under the queue's limits: queued plus handed to the sender."""

@@ -154,7 +154,8 @@ class Pipeline:
             ):
                 ledger.dropped["queue_full"] += 1
                 return
-            ledger.queue.append((record, size))
+            ledger.queue.append(record)
+            ledger.queue_sizes.append(size)
             ledger.queue_records = depth = ledger.queue_records + 1
             ledger.queue_bytes = queued_bytes = ledger.queue_bytes + size
         if self.sync:
@@ -207,8 +208,9 @@ class Pipeline:
         Then replay up to ``replays`` spooled batches, when the collector allows: with no
         sender thread, the callers are the only ones who can.
         """
-        entries = self.ledger.take_queue()
-        for batch in make_batches(entries, self._batch_size, time.monotonic(), self._batch_bytes):
+        records, sizes = self.ledger.take_queue()
+        now = time.monotonic()
+        for batch in make_batches(records, sizes, self._batch_size, now, self._batch_bytes):
             if self.health.healthy or self.sender.probe_due():
                 self.ledger.go_live(batch)
                 self.sender.send_live(batch, retries=False)
@@ -246,7 +248,7 @@ class Pipeline:
                 finally:
                     self._sync_lock.release()
             else:
-                self.intake.wake.set()
+                self.intake.drain_soon()
             counts = self.ledger.counts()
             if _nothing_pending(counts):
                 return True
@@ -290,7 +292,7 @@ class Pipeline:
 
     def _stop_threads(self, deadline: float) -> None:
         self.intake.stop.set()
-        self.intake.wake.set()
+        self.intake.drain_soon()
         self.sender.stop.set()
         with self.ledger.lock:
             self.ledger.has_work.notify_all()
@@ -300,17 +302,17 @@ class Pipeline:
 
     def _persist_leftovers(self) -> None:
         """Spool what is still only in memory; count what cannot be spooled."""
-        entries = self.ledger.take_queue()
+        records, sizes = self.ledger.take_queue()
         batches: list[Batch] = list(
-            make_batches(entries, self._batch_size, time.monotonic(), self._batch_bytes)
+            make_batches(records, sizes, self._batch_size, time.monotonic(), self._batch_bytes)
         )
         batches += self.ledger.memory_batches() + self.ledger.drain_ring()
         for batch in batches:
             if not self.persister.persist(batch):
                 self.ledger.drain_ring()  # a failed persist may have put it in the ring
                 self.ledger.write_off(batch, "shutdown")
-        for item, records in self.ledger.drain_resend():
-            self.persister.persist_extra(item, records)
+        for item, count in self.ledger.drain_resend():
+            self.persister.persist_extra(item, count)
 
     def abandon(self) -> None:
         """In a forked child: stop using everything inherited, touching no file."""
