@@ -535,3 +535,55 @@ def test_options_come_from_hydra_settings(monkeypatch: pytest.MonkeyPatch, tmp_p
         2.5,
     )
     assert options.spool_dir == tmp_path
+
+
+def test_the_sdks_batch_variables_keep_their_meaning(
+    monkeypatch: pytest.MonkeyPatch, controlled_exporter: ControlledExporter, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HYDRA_SPOOL_DIR", str(tmp_path))
+    monkeypatch.setenv("OTEL_BLRP_SCHEDULE_DELAY", "250")
+    monkeypatch.setenv("OTEL_BLRP_EXPORT_TIMEOUT", "5000")
+    monkeypatch.setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "4096")
+    monkeypatch.setenv("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "100")
+    options = FallbackExportOptions.from_settings()
+    assert (
+        options.schedule_delay,
+        options.export_timeout,
+        options.max_queue_records,
+        options.max_batch_size,
+    ) == (0.25, 5.0, 4096, 100)
+
+    processor = FallbackExportProcessor(controlled_exporter)  # options from the environment
+    try:
+        emit(processor, 450)
+        assert processor.force_flush(10_000)
+    finally:
+        processor.shutdown()
+    assert max(controlled_exporter.batch_sizes) == 100
+    assert sum(controlled_exporter.batch_sizes) == 450
+
+
+def test_a_hydra_setting_beats_the_sdks_variable_for_the_same_knob(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "4096")
+    monkeypatch.setenv("HYDRA_QUEUE_MAX_RECORDS", "9000")
+    assert FallbackExportOptions.from_settings().max_queue_records == 9000
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("OTEL_BLRP_SCHEDULE_DELAY", "soon", "OTEL_BLRP_SCHEDULE_DELAY must be an integer"),
+        ("OTEL_BLRP_EXPORT_TIMEOUT", "0", "OTEL_BLRP_EXPORT_TIMEOUT must be positive"),
+        ("OTEL_BLRP_MAX_QUEUE_SIZE", "-1", "OTEL_BLRP_MAX_QUEUE_SIZE must be positive"),
+        ("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "5000", "must not exceed OTEL_BLRP_MAX_QUEUE_SIZE"),
+    ],
+)
+def test_bad_sdk_batch_variables_are_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "4096")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=message):
+        FallbackExportOptions.from_settings()

@@ -130,12 +130,18 @@ class FallbackExportOptions:
 
     @classmethod
     def from_settings(cls, settings: HydraSettings | None = None) -> FallbackExportOptions:
-        """Build options from ``HYDRA_*`` settings (read from the environment when None)."""
+        """Build options from ``HYDRA_*`` settings (read from the environment when None)
+        and the SDK's ``OTEL_BLRP_*`` batch variables (see :mod:`._otel_environment`)."""
+        from hydra_otel.export._otel_environment import batch_processor_options
+
         if settings is None:
             from hydra_otel.config import load_settings
 
             settings = load_settings()
-        return cls(
+        hydra_set = frozenset(
+            {"max_queue_records"} if "queue_max_records" in settings.model_fields_set else ()
+        )
+        options = cls(
             strategy=settings.export_strategy,
             max_queue_records=settings.queue_max_records,
             max_queue_bytes=settings.queue_max_bytes,
@@ -143,6 +149,10 @@ class FallbackExportOptions:
             spool_max_bytes=settings.spool_max_bytes,
             shutdown_timeout=settings.shutdown_timeout,
         )
+        changes = batch_processor_options(skip=hydra_set)
+        if "max_batch_size" in changes and "max_queue_records" not in changes:
+            changes["max_batch_size"] = min(changes["max_batch_size"], options.max_queue_records)
+        return options.evolve(**changes) if changes else options
 
     def evolve(self, **changes: object) -> FallbackExportOptions:
         """Return a copy with ``changes`` applied."""
