@@ -120,6 +120,41 @@ def test_extra_fields_become_attributes_and_nothing_is_dropped(
     assert attributes["order"] == "_Order(id='A-1')"
 
 
+class _EarlyAttributeRecord(logging.LogRecord):
+    """A record class that sets an attribute of its own before LogRecord's."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.tenant = "t-1"
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_attributes_added_before_init_or_by_filters_are_kept(
+    app_logger: logging.Logger, log_exporter: InMemoryLogRecordExporter
+) -> None:
+    def rewrite(record: logging.LogRecord) -> bool:
+        del record.args  # a deleted and re-set standard attribute moves to the end
+        record.args = ()
+        record.stage = "filtered"
+        return True
+
+    previous = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(_EarlyAttributeRecord)
+    try:
+        app_logger.info("first", extra={"order.id": "A-1"})
+    finally:
+        logging.setLogRecordFactory(previous)
+    app_logger.addFilter(rewrite)
+    try:
+        app_logger.info("second", extra={"order.id": "A-2"})
+    finally:
+        app_logger.removeFilter(rewrite)
+
+    first, second = (dict(r.attributes or {}) for r in _exported(log_exporter))
+    assert (first["tenant"], first["order.id"]) == ("t-1", "A-1")
+    assert (second["stage"], second["order.id"]) == ("filtered", "A-2")
+    assert "args" not in first and "args" not in second and "msg" not in second
+
+
 class _Tier(enum.IntEnum):
     GOLD = 2
 

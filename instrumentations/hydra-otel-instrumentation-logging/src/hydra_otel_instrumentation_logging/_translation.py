@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from opentelemetry._logs import SeverityNumber
@@ -70,7 +70,9 @@ STANDARD_RECORD_KEYS: frozenset[str] = frozenset(
 }
 """Attribute names of a plain LogRecord; anything else on a record came from ``extra``."""
 
-_PLAIN_RECORD_SIZE = len(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+_PLAIN_RECORD_KEYS = tuple(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+_PLAIN_RECORD_SIZE = len(_PLAIN_RECORD_KEYS)
+_LAST_PLAIN_KEY = _PLAIN_RECORD_KEYS[-1]
 _SCALARS = (str, bool, int, float)
 _EXACT_SCALARS = frozenset(_SCALARS)
 
@@ -109,9 +111,18 @@ def record_attributes(record: logging.LogRecord) -> dict[str, Any]:
         attributes[THREAD_NAME] = thread_name
     fields = record.__dict__
     if len(fields) > _PLAIN_RECORD_SIZE:
-        for key in fields.keys() - STANDARD_RECORD_KEYS:
+        # LogRecord.__init__ sets its attributes first, always in the same order: while
+        # the last of them is in its place, whatever follows was added later (``extra``,
+        # filters), and slicing the key list costs half the set difference that covers
+        # any other record (a factory that sets attributes before __init__, a deletion).
+        keys: Iterable[str] = list(fields)
+        if keys[_PLAIN_RECORD_SIZE - 1] is _LAST_PLAIN_KEY:  # type: ignore[index]
+            keys = keys[_PLAIN_RECORD_SIZE:]  # type: ignore[index]
+        else:
+            keys = fields.keys() - STANDARD_RECORD_KEYS
+        for key in keys:
             value = fields[key]
-            if value is not None:
+            if value is not None and key not in STANDARD_RECORD_KEYS:
                 # exact scalars (the usual ``extra``) pass through without a call
                 attributes[key] = value if type(value) in _EXACT_SCALARS else attribute_value(value)
     if record.exc_info:
