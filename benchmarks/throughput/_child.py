@@ -8,9 +8,11 @@ system-wide clock, so the parent can compare them with the receiver's arrival ti
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,36 @@ def _cpu_seconds() -> tuple[float, float]:
     return usage.ru_utime + usage.ru_stime, time.thread_time()
 
 
+def _thread_switches() -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of the calling thread so far (Linux).
+
+    Voluntary ones are waits: for the GIL (another thread of the process ran Python)
+    or for I/O. Involuntary ones are the OS preempting the thread for another process
+    or thread. Zeros where ``/proc`` is missing.
+    """
+    found = {"voluntary_ctxt_switches": 0, "nonvoluntary_ctxt_switches": 0}
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/status", encoding="ascii") as f:
+            for line in f:
+                name, _, value = line.partition(":")
+                if name in found:
+                    found[name] = int(value)
+    except OSError:
+        pass
+    return found["voluntary_ctxt_switches"], found["nonvoluntary_ctxt_switches"]
+
+
+def _gc_collections() -> int:
+    return sum(generation["collections"] for generation in gc.get_stats())
+
+
 def _throughput(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, Any]:
     process_before, caller_before = _cpu_seconds()
+    waits_before, preempted_before = _thread_switches()
+    collections_before = _gc_collections()
     produced = produce_for(sink.emit, spec["seconds"])
+    waits_after, preempted_after = _thread_switches()
+    collections = _gc_collections() - collections_before
     sink.close()
     closed = time.monotonic()
     process_after, caller_after = _cpu_seconds()
@@ -77,6 +106,9 @@ def _throughput(sink: Sink, spec: dict[str, Any], rss_ready: int) -> dict[str, A
         "p99_us": percentile_us(produced.latencies_ns, 0.99),
         "p999_us": percentile_us(produced.latencies_ns, 0.999),
         "samples": len(produced.latencies_ns),
+        "caller_waits": waits_after - waits_before,
+        "caller_preemptions": preempted_after - preempted_before,
+        "gc_collections": collections,
         "rss_ready": rss_ready,
         "peak_rss": peak_rss_bytes(),
         "metrics": sink.metrics(),

@@ -64,6 +64,20 @@ def table(
     return rows
 
 
+def interruption_table(results: Sequence[ScenarioResult]) -> list[str]:
+    """Markdown rows: what interrupted the calling thread, per 100,000 records."""
+    rows = [
+        "| scenario | caller p50 / p99 µs | waits (GIL, I/O) | preemptions (OS) | GC collections |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.label} | {r.p50_us:.1f} / {r.p99_us:.1f} | {r.per_100k(r.caller_waits):.0f} "
+            f"| {r.per_100k(r.caller_preemptions):.0f} | {r.per_100k(r.gc_collections):.0f} |"
+        )
+    return rows
+
+
 def _verdict(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
@@ -160,6 +174,17 @@ def write_markdown(
         *table(results, all_runs),
         "",
         "![records/s and caller p99 per scenario](throughput.png)",
+        "",
+        "## What interrupts the log calls (median round, per 100,000 records)",
+        "",
+        "A call that is interrupted lands in the latency tail: p99 is decided by whatever "
+        "hits more than 1 call in 100. *Waits* are the calling thread's voluntary context "
+        "switches (it gave the GIL to another thread of its process, or waited for I/O); "
+        "*preemptions* are involuntary ones (the OS ran another process or thread on its CPU; "
+        "rotel and the receiver share the 2 CPUs in OTLP scenarios); *GC collections* are "
+        "the process's cyclic garbage collections while producing.",
+        "",
+        *interruption_table(results),
         "",
         "## Targets (issue #3), as ratios in this run",
         "",

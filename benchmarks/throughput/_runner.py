@@ -37,6 +37,9 @@ class ScenarioResult:
         caller_cpu_us: CPU time of the calling thread per emitted record (calls and close).
         background_cpu_us: CPU time of the process's other threads per emitted record.
         metrics: the library's own counters after close (Hydra only).
+        caller_waits, caller_preemptions, gc_collections: while producing, the calling
+            thread's voluntary context switches (waits for the GIL or I/O), its
+            involuntary ones (preempted by the OS) and the process's GC collections.
     """
 
     key: str
@@ -53,6 +56,13 @@ class ScenarioResult:
     caller_cpu_us: float
     background_cpu_us: float
     metrics: dict[str, Any]
+    caller_waits: int = 0
+    caller_preemptions: int = 0
+    gc_collections: int = 0
+
+    def per_100k(self, count: int) -> float:
+        """``count`` per 100,000 emitted records."""
+        return count * 100_000 / self.emitted if self.emitted else 0.0
 
     @property
     def records_per_second(self) -> float:
@@ -147,6 +157,9 @@ def run_scenario(key: str, seconds: float, collector: CollectorProcess) -> Scena
         caller_cpu_us=found["caller_cpu"] / max(found["emitted"], 1) * 1e6,
         background_cpu_us=found["background_cpu"] / max(found["emitted"], 1) * 1e6,
         metrics=found["metrics"],
+        caller_waits=found.get("caller_waits", 0),
+        caller_preemptions=found.get("caller_preemptions", 0),
+        gc_collections=found.get("gc_collections", 0),
     )
 
 
