@@ -27,6 +27,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from hydra_otel.export.otlp import ExportOutcome, FastOTLPLogExporter
+from hydra_otel.export.otlp._http_transport import request_head
 from hydra_otel.testing import OtlpReceiver
 
 _RESOURCE = Resource({"service.name": "checkout"})
@@ -456,3 +457,90 @@ def test_exports_from_two_threads_at_once_all_arrive(
     expected = {f"{name}-{i} {j}" for name in "ab" for i in range(25) for j in range(2)}
     assert bodies == expected
     exporter.shutdown()
+
+
+class _HeaderRecorder(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        server: Any = self.server
+        server.requests.append((self.path, list(self.headers.items()), self.rfile.read(length)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def header_recorder() -> Iterator[Any]:
+    """A server that keeps every request's path, headers and body, and answers 200."""
+    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), _HeaderRecorder)
+    server.daemon_threads = True
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_request_head_carries_host_length_type_and_the_users_headers(
+    header_recorder: Any, no_proxy_environment: Any
+) -> None:
+    port = header_recorder.server_address[1]
+    exporter = FastOTLPLogExporter(
+        endpoint=f"http://127.0.0.1:{port}/v1/logs?tenant=a",
+        headers={"x-tenant": "acme", "Content-Length": "1"},
+        timeout=5,
+    )
+    first = exporter.export_detailed(_records(3))
+    second = exporter.export_detailed(_records(700, prefix="a longer body"))
+    exporter.shutdown()
+
+    assert (first.status, second.status) == ("HTTP 200", "HTTP 200")
+    (path, headers, body), (_, _, second_body) = header_recorder.requests
+    names = [name.lower() for name, _ in headers]
+    assert path == "/v1/logs?tenant=a"
+    assert len(names) == len(set(names))  # nothing written twice
+    values = {name.lower(): value for name, value in headers}
+    assert values["host"] == f"127.0.0.1:{port}"
+    assert values["content-type"] == "application/x-protobuf"
+    assert values["x-tenant"] == "acme"
+    assert values["content-length"] == str(len(body))  # the body's, not the user's "1"
+    assert len(second_body) > 20_000  # a body larger than one segment arrives whole
+
+
+def test_a_header_that_would_split_the_request_fails_exports_without_raising(
+    header_recorder: Any, no_proxy_environment: Any
+) -> None:
+    port = header_recorder.server_address[1]
+    exporter = FastOTLPLogExporter(
+        endpoint=f"http://127.0.0.1:{port}/v1/logs",
+        headers={"x-tenant": "acme\r\nx-injected: yes"},
+        timeout=5,
+    )
+    outcome = exporter.export_detailed(_records(1))
+    exporter.shutdown()
+
+    assert not outcome.success
+    assert header_recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "default", "expected"),
+    [
+        ("::1", 4318, 80, "Host: [::1]:4318"),
+        ("collector.example", 443, 443, "Host: collector.example\r\n"),
+        ("bücher.example", 4318, 80, "Host: xn--bcher-kva.example:4318"),
+    ],
+)
+def test_the_host_header_is_written_as_http_client_writes_it(
+    host: str, port: int, default: int, expected: str
+) -> None:
+    head = request_head(host, port, default, "/v1/logs", {}).decode("latin-1")
+    assert expected in head
+    assert head.startswith("POST /v1/logs HTTP/1.1\r\n") and head.endswith("Content-Length: ")

@@ -7,14 +7,22 @@ environment settings, running hooks and walking adapters and urllib3's pool; a
 plain ``http.client`` connection does the same POST in a fraction of that.
 :func:`open_http_client_transport` picks this transport when nothing that only
 ``requests`` honours applies to the endpoint (a proxy, URL credentials, ``.netrc``).
+
+A request goes out in one write: its head (built once per transport, only the
+``Content-Length`` changes) and its body together, where ``http.client`` would write
+them one after the other. Every socket call of the export thread gives up the GIL
+and then has to win it back from the application's threads; one write less per
+request is two such turns fewer, and each turn pauses a log call.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import socket
 import ssl
 import threading
-from http.client import HTTPConnection, HTTPException, HTTPSConnection
+from http.client import HTTPConnection, HTTPException, HTTPResponse, HTTPSConnection
 from urllib.parse import urlsplit
 
 from hydra_otel.core import track_error
@@ -40,6 +48,59 @@ _STALE_CONNECTION_ERRORS = (
 )
 
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_ILLEGAL_HEADER_VALUE = re.compile(r"[\r\n\0]")
+
+
+def request_head(
+    host: str, port: int, default_port: int, path: str, headers: dict[str, str]
+) -> bytes:
+    """The head of a POST up to (not including) the ``Content-Length`` value.
+
+    ``Host`` and ``Accept-Encoding: identity`` are added as ``http.client`` adds them
+    (unless ``headers`` has its own; brackets around an IPv6 address, IDNA for a
+    non-ASCII name, the port unless it is the scheme's default).
+
+    Raises:
+        ValueError: a header that would break the request apart, or a value that is
+            not Latin-1 (as ``http.client`` refuses them).
+    """
+    try:
+        host_text = host.encode("ascii").decode("ascii")
+    except UnicodeEncodeError:
+        host_text = host.encode("idna").decode("ascii")
+    if ":" in host_text:
+        host_text = f"[{host_text}]"
+    if port != default_port:
+        host_text = f"{host_text}:{port}"
+    given = {name.lower() for name in headers}
+    lines = [f"POST {path} HTTP/1.1"]
+    if "host" not in given:
+        lines.append(f"Host: {host_text}")
+    if "accept-encoding" not in given:
+        lines.append("Accept-Encoding: identity")
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name) or _ILLEGAL_HEADER_VALUE.search(value):
+            raise ValueError(f"invalid HTTP header {name!r}")
+        if name.lower() != "content-length":  # the body's own length is always sent
+            lines.append(f"{name}: {value}")
+    lines.append("Content-Length: ")
+    return "\r\n".join(lines).encode("latin-1")
+
+
+def send_request(sock: socket.socket, head: bytes, body: bytes) -> None:
+    """Write ``head`` and ``body`` in one call (gathered, no copy, on a plain socket)."""
+    if isinstance(sock, ssl.SSLSocket):  # TLS records cannot be gathered
+        sock.sendall(head + body)
+        return
+    sent = sock.sendmsg((head, body))
+    if sent < len(head):
+        sock.sendall(head[sent:])
+        sent = len(head)
+    if sent < len(head) + len(body):
+        sock.sendall(memoryview(body)[sent - len(head) :])
+
+
 class _ConnectTimeout(TimeoutError):
     """Opening the connection (TCP and TLS handshake) took longer than the timeout."""
 
@@ -54,7 +115,17 @@ class HttpClientTransport:
     ``SSLError``) so that the status does not depend on the transport.
     """
 
-    __slots__ = ("_connection", "_headers", "_host", "_lock", "_path", "_port", "_timeout", "_tls")
+    __slots__ = (
+        "_connection",
+        "_head",
+        "_headers",
+        "_host",
+        "_lock",
+        "_path",
+        "_port",
+        "_timeout",
+        "_tls",
+    )
 
     def __init__(
         self,
@@ -69,6 +140,8 @@ class HttpClientTransport:
         self._headers = headers
         self._timeout = timeout
         self._tls = tls
+        default_port = 80 if tls is None else 443
+        self._head = request_head(host, port, default_port, path, headers)
         self._lock = threading.Lock()
         self._connection = self._new_connection()
 
@@ -127,9 +200,14 @@ class HttpClientTransport:
     def _exchange(
         self, connection: HTTPConnection, body: bytes
     ) -> tuple[int, str, str | None, bytes]:
-        connection.request("POST", self._path, body, self._headers)
-        response = connection.getresponse()
+        sock = connection.sock
+        assert sock is not None
+        send_request(sock, self._head + f"{len(body)}\r\n\r\n".encode("ascii"), body)
+        response = HTTPResponse(sock, method="POST")
+        response.begin()
         content = response.read()
+        if response.will_close:
+            connection.close()
         return response.status, response.reason, response.getheader("retry-after"), content
 
     def _failure(self, error: OSError | HTTPException) -> ExportOutcome:
@@ -155,8 +233,8 @@ def open_http_client_transport(
     None for anything but a plain ``http(s)://host[:port]/path`` URL, for URLs with
     credentials, when the environment routes the endpoint through a proxy
     (``HTTP(S)_PROXY``/``ALL_PROXY`` not bypassed by ``NO_PROXY``) or gives it
-    ``.netrc`` credentials, and when the TLS files cannot be loaded (requests then
-    reports that on every export, as before). Decided once, here.
+    ``.netrc`` credentials, and when the TLS files cannot be loaded or a header cannot
+    be sent (requests then reports that on every export, as before). Decided once, here.
     """
     parts = urlsplit(endpoint)
     try:
@@ -178,9 +256,13 @@ def open_http_client_transport(
             return None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if context else 80
-    return HttpClientTransport(
-        parts.hostname, port or default_port, path, headers, timeout, context
-    )
+    try:
+        return HttpClientTransport(
+            parts.hostname, port or default_port, path, headers, timeout, context
+        )
+    except ValueError as error:  # requests then reports the bad header on every export
+        track_error("otlp_config", f"OTLP/HTTP headers: {error}")
+        return None
 
 
 def _environment_intercepts(endpoint: str) -> bool:
