@@ -17,8 +17,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _table_rows(markdown: str) -> dict[str, dict[str, str]]:
-    """Scenario key (``a``, ``b``, ...) -> the row's cells by column header."""
-    lines = [line for line in markdown.splitlines() if line.startswith("| ")]
+    """Scenario key (``a``, ``b``, ...) -> the row's cells by column header (first table)."""
+    all_lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(all_lines) if line.startswith("| "))
+    lines = []
+    for line in all_lines[start:]:
+        if not line.startswith("|"):
+            break
+        if line.startswith("| "):
+            lines.append(line)
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     rows = {}
     for line in lines[1:]:
@@ -82,3 +89,18 @@ def test_stock_otel_scenario_is_counted_at_the_receiver(quick_run: Path) -> None
     row = _table_rows((quick_run / "throughput.md").read_text(encoding="utf-8"))["a"]
 
     assert 0 < _number(row["delivered"]) <= _number(row["emitted"])
+
+
+@pytest.mark.timeout(120)
+def test_the_interruptions_of_the_calling_thread_are_reported(quick_run: Path) -> None:
+    markdown = (quick_run / "throughput.md").read_text(encoding="utf-8")
+    section = markdown.split("## What interrupts the log calls", 1)[1].split("\n## ", 1)[0]
+    rows = _table_rows(section)
+
+    assert sorted(rows) == ["a", "b", "d"]
+    for row in rows.values():
+        counts = [row["waits (GIL, I/O)"], row["preemptions (OS)"], row["GC collections"]]
+        assert all(cell.isdigit() for cell in counts), row
+    assert int(rows["b"]["waits (GIL, I/O)"]) < int(
+        rows["d"]["waits (GIL, I/O)"]
+    )  # no threads in (b)
