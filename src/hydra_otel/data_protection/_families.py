@@ -24,6 +24,7 @@ from hydra_otel.data_protection._validators import (
 )
 
 IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
+_DIGIT = ord("0")  # a digit, in the character classes
 _IPV4_CENTER = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 _IPV4_REACH = 16
 _LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
@@ -62,10 +63,39 @@ def inside_url_userinfo(text: str, start: int) -> bool:
     return _USERINFO_END.search(before, scheme + 3) is None
 
 
-def scan_ipv4(text: str, found: list[Span]) -> None:
-    for m in near(_IPV4, text, _IPV4_CENTER, _IPV4_REACH, found):
+def scan_ipv4(text: str, classes: bytes, hint: re.Match[bytes], found: list[Span]) -> None:
+    """IPv4 addresses; ``hint`` is the first IPV4_HINT match in ``classes``."""
+    if text.isascii():
+        candidates = _ipv4_matches(text, classes, hint, found)
+    else:  # (classes are UTF-8 bytes: offsets match for ASCII only)
+        candidates = near(_IPV4, text, _IPV4_CENTER, _IPV4_REACH, found)
+    for m in candidates:
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
             found.append((m.start(), m.end(), "ipv4"))
+
+
+def _ipv4_matches(
+    text: str, classes: bytes, hint: re.Match[bytes] | None, found: list[Span]
+) -> Iterator[re.Match[str]]:
+    """``matches(_IPV4, text, found)``, trying the pattern only where the character
+    classes show four dotted numbers. Each hint starts at the last digit of a first
+    octet, whose first digit is the only place a match can start from."""
+    hint_search, match = IPV4_HINT.search, _IPV4.match
+    count = 0
+    while hint is not None:
+        at = start = hint.start()
+        while start > at - 2 and start and classes[start - 1] == _DIGIT:
+            start -= 1
+        m = match(text, start)
+        if m is None:
+            hint = hint_search(classes, at + 1)
+            continue
+        count += 1
+        if count > MAX_MATCHES:
+            found.append(TOO_MANY)
+            return
+        yield m
+        hint = hint_search(classes, m.end())
 
 
 def scan_iban(text: str, classes: bytes, found: list[Span]) -> None:

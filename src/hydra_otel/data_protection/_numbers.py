@@ -22,7 +22,6 @@ from hydra_otel.data_protection._search import (
     MAX_FINDINGS,
     Span,
     add_matches,
-    context_before,
     overflowed,
 )
 from hydra_otel.data_protection._validators import (
@@ -30,10 +29,10 @@ from hydra_otel.data_protection._validators import (
     card_valid,
     date_like,
     has_phone_context,
-    is_id_context,
-    is_unit_context,
+    id_word_before,
     phone_valid,
     ssn_valid,
+    unit_follows,
 )
 
 _DIGIT_GROUP = re.compile(r"\d+")
@@ -41,7 +40,6 @@ _EXTENSION = re.compile(r"[ ]?(?:x|ext\.?|#)[ ]?\d{1,6}$")
 _SSN_SHAPE = re.compile(r"^(\d{3})([ \-])(\d{2})\2(\d{4})$")
 _CARD_SPACED = re.compile(r"[0-9]{4} [0-9]{6} [0-9]{4,5}|(?:[0-9]{4} )*[0-9]{1,4}")
 _CARD_DASHED = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{4,5}|(?:[0-9]{4}-)*[0-9]{1,4}")
-_ID_LOOKBACK = 24
 _MAX_SPLIT_GROUPS = 8
 _MIN_DIGITS, _MAX_PART_DIGITS = 7, 19
 _JUDGEMENT_COST = 4  # budget units of one judgement; stepping over a group costs 1
@@ -197,10 +195,9 @@ def _classify(
     candidate = text[start:end]
     if candidate.isdigit():
         entity = _classify_bare(candidate, enabled)
-        if entity is None or is_unit_context(text[end : end + 12]):
+        if entity is None or unit_follows(text, end):
             return None
-        before = context_before(text, start, _ID_LOOKBACK)
-        return None if is_id_context(before, strong=entity == "credit_card") else entity
+        return None if id_word_before(text, start, strong=entity == "credit_card") else entity
     digits = digits_only(candidate)
     n = len(digits)
     if n < _MIN_DIGITS or not digits.isdigit() or date_like(candidate):
@@ -219,11 +216,13 @@ def _classify(
     if "phone" in enabled:
         context = n < 10 and has_phone_context(text[max(0, start - 40) : start])
         entity = _phone(candidate, digits, context, whole)
-        if entity is not None and n < 10 and not context:
-            # A short local form is weak evidence: an id or a unit next to it wins.
-            before = context_before(text, start, _ID_LOOKBACK)
-            if is_id_context(before) or is_unit_context(text[end : end + 12]):
-                return None
+        if (
+            entity is not None
+            and n < 10
+            and not context
+            and (id_word_before(text, start) or unit_follows(text, end))
+        ):
+            return None  # a short local form is weak evidence: an id or a unit wins
         return entity
     return None
 
@@ -245,11 +244,9 @@ def _classify_bare(digits: str, enabled: frozenset[str]) -> str | None:
 def _bare_confirmed(text: str, start: int, end: int, entity: str) -> bool:
     """What _classify adds for a bare run that validates: no unit after it, no id word
     before it."""
-    if is_unit_context(text[end : end + 12]):
+    if unit_follows(text, end):
         return False
-    return not is_id_context(
-        context_before(text, start, _ID_LOOKBACK), strong=entity == "credit_card"
-    )
+    return not id_word_before(text, start, strong=entity == "credit_card")
 
 
 def digits_only(candidate: str) -> str:
@@ -292,15 +289,17 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
             add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
             if overflowed(found):
                 return
-    budget = Budget(_NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS)
+    # The budget is a local count; a Budget object carries it only into the (rarer)
+    # judgements of runs with separators.
+    left = _NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS
     searched_to = 0
     for run_start, candidate_end in _candidates(text, classes):
         run = text[run_start:candidate_end].rstrip(" ().-")
         run_end = run_start + len(run)
         if len(found) > MAX_FINDINGS:
             return  # the whole string is masked as oversized
-        budget.left -= 1
-        if budget.left <= 0:
+        left -= 1
+        if left <= 0:
             found.append((run_start, run_end, "number"))  # fail closed, cheaply
             continue
         if run.isdigit():
@@ -308,12 +307,13 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
             # no digit, or the run would have taken both)
             after = text[run_end : run_end + 1]
             clean_end = not after or not (after.isalnum() or after in "_@$x#")
-            if clean_end and text[run_start - 1 : run_start] not in "+(":
+            if clean_end and run_start and text[run_start - 1] not in "+(":
                 # A bare run with clean edges is exactly what NUMBER would match.
-                budget.left -= _JUDGEMENT_COST
-                entity = _classify_bare(run, enabled) if 10 <= len(run) <= 19 else None
-                if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
-                    found.append((run_start, run_end, entity))
+                left -= _JUDGEMENT_COST
+                if 10 <= len(run) <= 19:
+                    entity = _classify_bare(run, enabled)
+                    if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
+                        found.append((run_start, run_end, entity))
                 searched_to = candidate_end
                 continue
             if not clean_end and after not in "xe#":
@@ -321,17 +321,19 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
                 # nor at their end, unless an extension ("x12", "ext 5") follows.
                 searched_to = max(searched_to, candidate_end)
                 continue
-        elif len(run) > _LONGEST_RUN or (
+        budget = Budget(left)
+        if len(run) > _LONGEST_RUN or (
             len(run) > _LONGEST_NUMBER and len(digits_only(run)) > _LONGEST_NUMBER
         ):
             numbers_found, stopped = segment_number_run(text, run_start, run_end, enabled, budget)
             found.extend(numbers_found)
             mask_digit_run(text[stopped:run_end], stopped, run_end, found)
             searched_to = candidate_end
-            continue
-        searched_to = _search_window(
-            text, run_start, candidate_end, searched_to, enabled, budget, found
-        )
+        else:
+            searched_to = _search_window(
+                text, run_start, candidate_end, searched_to, enabled, budget, found
+            )
+        left = budget.left
 
 
 def _search_window(
@@ -364,15 +366,15 @@ def _search_window(
         # version tag): every place NUMBER could end is followed by ".5", "-5" or the
         # word, which its look-aheads refuse.
         return max(searched_to, candidate_end)
-    start = max(run_start - 2, searched_to)
     stop = min(len(text), candidate_end + _NUMBER_WINDOW_AFTER)
-    for m in _NUMBER.finditer(text, start, stop):
-        if m.start() >= candidate_end:
-            break
+    search = _NUMBER.search  # a search per match: cheaper than setting up finditer
+    m = search(text, max(run_start - 2, searched_to), stop)
+    while m is not None and m.start() < candidate_end:
         found.extend(classify_number_run(text, m.start(), m.end(), enabled, budget))
         searched_to = m.end()
         if searched_to >= candidate_end:
             break  # a further match would start past the candidate
+        m = search(text, searched_to, stop)
     return max(searched_to, candidate_end)
 
 
@@ -382,13 +384,14 @@ def _candidates(text: str, classes: bytes) -> list[tuple[int, int]]:
     if not text.isascii():  # classes are UTF-8 bytes: offsets match for ASCII only
         return [m.span() for m in _NUMBER_FINDER.finditer(text)]
     spans: list[tuple[int, int]] = []
-    not_a_date, position = _DATE_AFTER_FIRST_DIGIT.match, 0
-    while True:
-        for run in _RUN_START.finditer(classes, position):
-            start = run.start()
-            if text[start : start + 2] in _CENTURIES and not_a_date(text, start + 1) is not None:
-                position = start + 1  # where the finder looks next after a date
-                break
-            spans.append((start, run.end()))
-        else:
-            return spans
+    search, not_a_date = _RUN_START.search, _DATE_AFTER_FIRST_DIGIT.match
+    run = search(classes)  # a search per run: cheaper than setting up finditer
+    while run is not None:
+        start = run.start()
+        if text.startswith(_CENTURIES, start) and not_a_date(text, start + 1) is not None:
+            run = search(classes, start + 1)  # where the finder looks next after a date
+            continue
+        end = run.end()
+        spans.append((start, end))
+        run = search(classes, end)
+    return spans

@@ -204,13 +204,10 @@ class TextScanner:
             self._scan_at(text, found)
         if classes.find(b"AA00") >= 0 and "iban" in enabled:
             scan_iban(text, classes, found)
-        if (
-            "." in text
-            and text.count(".") >= 3
-            and IPV4_HINT.search(classes) is not None
-            and "ipv4" in enabled
-        ):
-            scan_ipv4(text, found)
+        if "." in text and text.count(".") >= 3 and "ipv4" in enabled:
+            hint = IPV4_HINT.search(classes)
+            if hint is not None:
+                scan_ipv4(text, classes, hint, found)
         if ":" in text and ("::" in text or text.count(":") >= 7) and "ipv6" in enabled:
             found.extend(
                 (*m.span(), "ipv6")

@@ -113,10 +113,13 @@ _UNIT_WORDS: frozenset[str] = frozenset(
      "events", "msgs", "messages", "entries", "files", "lines", "tokens", "users", "points",
      "px"}
 )  # fmt: skip
-_LETTERS_ONLY = str.maketrans(
-    {chr(c): " " for c in range(128) if not chr(c).isalpha()}
-)  # every ASCII non-letter becomes a space, so words split apart
-_LETTERS_ONLY_BYTES = bytes(b if chr(b).isalpha() or b >= 128 else 32 for b in range(256))
+_NOT_LETTER = r"\x00-\x40\x5b-\x60\x7b-\x7f\s"
+"""What separates words next to a number: any ASCII character but a letter, and any
+whitespace (a word is a run of ASCII letters and non-ASCII characters)."""
+_UNIT_AFTER = re.compile(rf" ?%|(?=[ ]|[^{_NOT_LETTER}])[{_NOT_LETTER}]*+([^{_NOT_LETTER}]+)")
+"""A percent sign, or the first word after a space or a letter (no match: neither)."""
+_LAST_WORD = re.compile(rf"([^{_NOT_LETTER}]+)[{_NOT_LETTER}]*+\Z")
+_SEGMENT_BREAK = "\n" * 8  # (the joint of a record's strings, see _search.SEGMENT_BREAK)
 _PHONE_CONTEXT = re.compile(r"\b(?:phone|tel|mobile|cell|fax|sms|call|dial|contact|whatsapp)")
 
 
@@ -127,12 +130,18 @@ def has_phone_context(before: str) -> bool:
 
 def is_unit_context(after: str) -> bool:
     """True when the word right after a bare number is a unit (``bytes``, ``ms``, ``rows``…)."""
-    if after[:1] == "%" or after[:2] == " %":
-        return True
-    if after[:1] not in (" ", "") and not after[:1].isalpha():
+    return unit_follows(after, 0)
+
+
+def unit_follows(text: str, end: int) -> bool:
+    """:func:`is_unit_context` of ``text[end : end + 12]``, without the slice: a ``%``
+    (or `` %``) or a unit word first among the letters of the next 10 characters, when
+    the number is followed by a space, a letter or nothing."""
+    m = _UNIT_AFTER.match(text, end, end + 10)
+    if m is None:
         return False
-    word = _first_word(after[:10])
-    return bool(word) and word.lower() in _UNIT_WORDS
+    word = m.group(1)
+    return word is None or word.lower() in _UNIT_WORDS
 
 
 def is_id_context(before: str, *, strong: bool = False) -> bool:
@@ -141,31 +150,27 @@ def is_id_context(before: str, *, strong: bool = False) -> bool:
     ``strong`` only looks for id words (order, invoice, ref …), for numbers whose own
     validator is strong (cards); otherwise counts, sizes, ports and pids too.
     """
-    tail = before[-14:]
-    if tail[-1:].isalpha():
-        return False  # glued to a word: not "word <number>"
-    word = _last_word(tail)
-    if not word or len(tail.rstrip(" \t:=#-\"'._")) < len(tail) - 4:
+    return _id_word(before[-14:], strong)
+
+
+def id_word_before(text: str, start: int, *, strong: bool = False) -> bool:
+    """:func:`is_id_context` of what precedes ``text[start]`` in its own string of a
+    joined scan (the look-back never crosses a segment break, see ``context_before``)."""
+    tail = text[start - 14 if start > 14 else 0 : start]
+    if "\n" in tail:
+        cut = tail.rfind(_SEGMENT_BREAK)
+        if cut >= 0:
+            tail = tail[cut + len(_SEGMENT_BREAK) :]
+    return _id_word(tail, strong)
+
+
+def _id_word(tail: str, strong: bool) -> bool:
+    m = _LAST_WORD.search(tail)
+    if m is None or m.end(1) == len(tail):
+        return False  # no word, or glued to one: not "word <number>"
+    if len(tail.rstrip(" \t:=#-\"'._")) < len(tail) - 4:
         return False
-    return word.lower() in (_STRONG_ID_WORDS if strong else _NUMBER_WORDS)
-
-
-def _first_word(text: str) -> str:
-    """The first word of ``text`` split at whitespace and ASCII non-letters, or ""."""
-    if text.isascii():  # bytes.translate costs a fraction of str.translate's dict
-        found = text.encode("ascii").translate(_LETTERS_ONLY_BYTES).split(None, 1)
-        return found[0].decode("ascii") if found else ""
-    words = text.translate(_LETTERS_ONLY).split(None, 1)
-    return words[0] if words else ""
-
-
-def _last_word(text: str) -> str:
-    """The last word of ``text`` split at whitespace and ASCII non-letters, or ""."""
-    if text.isascii():
-        found = text.encode("ascii").translate(_LETTERS_ONLY_BYTES).rsplit(None, 1)
-        return found[-1].decode("ascii") if found else ""
-    words = text.translate(_LETTERS_ONLY).rsplit(None, 1)
-    return words[-1] if words else ""
+    return m.group(1).lower() in (_STRONG_ID_WORDS if strong else _NUMBER_WORDS)
 
 
 def date_like(candidate: str) -> bool:
@@ -243,6 +248,9 @@ def phone_valid(
 
 
 _VERSION_WORDS = ("version", "ver", "release", "build", "rev", "revision")
+_OCTET = "(?:[0-9]{1,2}|[01][0-9]{2}|2[0-4][0-9]|25[0-5])"
+_OCTETS = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+"""Four dotted numbers of 0-255 (leading zeros allowed, as ``int`` reads them)."""
 _HEXTET = "[0-9A-Fa-f]{1,4}"
 _IPV6_FULL = re.compile(rf"{_HEXTET}(?::{_HEXTET}){{7}}")
 _IPV6_COMPRESSED = re.compile(
@@ -255,8 +263,8 @@ def ipv4_valid(candidate: str, before: str) -> bool:
     version number."""
     if candidate.startswith(("127.", "0.", "255.")):
         return False
-    if any(int(octet) > 255 for octet in candidate.split(".")):
-        return False
+    if _OCTETS.fullmatch(candidate) is None:
+        return False  # an octet over 255
     tail = before[-10:].lower()
     return not (tail.endswith("v") or tail.rstrip(" =:").endswith(_VERSION_WORDS))
 
@@ -286,11 +294,15 @@ def _ipv6_parsed_valid(address: str) -> bool:
     return not (parsed.is_loopback or parsed.is_unspecified)
 
 
+_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_JSON_DECODER = json.JSONDecoder()
+
+
 def _b64decode(segment: str, urlsafe: bool) -> bytes | None:
     padded = segment + "=" * (-len(segment) % 4)
     try:
-        if urlsafe:
-            return base64.urlsafe_b64decode(padded)
+        if urlsafe:  # base64.urlsafe_b64decode, without its wrappers
+            return binascii.a2b_base64(padded.encode("ascii").translate(_URLSAFE_TO_STANDARD))
         return base64.b64decode(padded, validate=True)
     except (binascii.Error, ValueError):
         return None
@@ -301,11 +313,25 @@ def jwt_valid(candidate: str) -> bool:
     raw = _b64decode(candidate.split(".", 1)[0], urlsafe=True)
     if raw is None or not raw.rstrip().endswith(b"}"):
         return False
+    return isinstance(_json_value(raw), dict)
+
+
+def _json_value(raw: bytes) -> object:
+    """``json.loads(raw)``, or ``None`` when it fails. An object in plain UTF-8 with
+    nothing around it (every real header) is decoded directly: json.loads would pick
+    the same encoding and parse the same text, after steps costing three times more."""
+    if raw[:1] == b"{":
+        try:
+            text = raw.decode("utf-8", "surrogatepass")
+            value, end = _JSON_DECODER.raw_decode(text)
+            if end == len(text):
+                return value
+        except ValueError:
+            pass  # (json.loads below gives the verdict)
     try:
-        header = json.loads(raw)
+        return json.loads(raw)
     except ValueError:
-        return False
-    return isinstance(header, dict)
+        return None
 
 
 def basic_credentials_valid(credential: str) -> bool:

@@ -29,15 +29,16 @@ HEX_ID_CHARS = "0123456789abcdef-"
 DEPTH = "depth_limit"
 _SECRET = "secret"
 _TOKEN = re.compile(REDACTION_TOKEN)
-_HEX_ID_BYTES = HEX_ID_CHARS.encode()
 _JSON_SPACE = " \t\n\r"
 JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _JSON_DECODER = json.JSONDecoder()
 """What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` uses, built once."""
-_ISO_TIMESTAMP = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
-    r"(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?"
+_ID_OR_TIMESTAMP = re.compile(
+    r"(?![0-9]{7})(?:[0-9\-]*[a-f][0-9a-f\-]*|-+)"  # a hex id (a bare date is not one)
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
+    r"(?:Z|[+\-][0-9]{2}:?[0-9]{2})?"  # an ISO timestamp
 )
+"""What :func:`identifier_or_timestamp` accepts, in one match."""
 
 
 class ValueWalker:
@@ -200,7 +201,5 @@ def json_container(text: str) -> Any:
 
 def identifier_or_timestamp(text: str) -> bool:
     """True for a lower-case hex id (with a letter, not opening with 7 digits — a card
-    could), or an ISO date/timestamp: shapes no default detector can match."""
-    if text.isascii() and not text.encode("ascii").translate(None, _HEX_ID_BYTES):
-        return not text[:7].isdigit() and not text.replace("-", "").isdigit()
-    return text[4:5] == "-" and _ISO_TIMESTAMP.fullmatch(text) is not None
+    could), or an ISO timestamp: shapes no default detector can match."""
+    return _ID_OR_TIMESTAMP.fullmatch(text) is not None
