@@ -50,7 +50,8 @@ def to_attributes(extra: Mapping[str, Any] | None) -> dict[str, AttributeValue]:
     for key, value in extra.items():
         kind = type(value)
         name = key if type(key) is str else str(key)
-        if kind is str or kind is bool or kind is float:  # the common case, without a call
+        plain = kind is str or kind is bool or kind is float
+        if plain or (kind is int and _INT64_MIN <= value <= _INT64_MAX):  # no call: the usual
             attributes[name] = value
         else:
             attributes[name] = to_attribute_value(value)
