@@ -49,6 +49,7 @@ _SHORTEST_NUMBER = 7  # digits
 _LONGEST_NUMBER = 21  # digits; a longer run holds several numbers
 _LONGEST_RUN = _LONGEST_NUMBER * 4  # characters: 21 digits and at most 3 separators each
 _NINE_DIGITS = b"0" * 9  # in the character classes: what an SSN after "ssn" needs
+_SEPARATORS, _SEVEN_DIGITS = b" ().-", b"0" * 7  # (in the character classes)
 _NUMBER_BUDGET_BASE, _NUMBER_BUDGET_CHARS = 512, 128
 _NUMBER = re.compile(P.NUMBER)
 _SSN_CONTEXT = re.compile(P.SSN_CONTEXT, re.ASCII)
@@ -59,9 +60,14 @@ _NUMBER_FINDER = re.compile(
     r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[T ][0-9]{2}:|[^0-9 ().\-]|$))"
     r"[0-9 ().\-]{6,}"  # and not a plain date
 )
-_RUN_START = re.compile(rb"0(?<![0Aa_.\-/#@$]0)(?<!0:0)[0 ().\-]{6,}")
+_RUN_START = re.compile(
+    rb"0(?<![0Aa_.\-/#@$]0)(?<!0:0)(?=[0 ().\-]{6})"
+    rb"(?:(0*+)(?![ ().\-]*+0)|([0 ().\-]*0))[ ().\-]*+"
+)
 """_NUMBER_FINDER without its date test, on the character classes of an ASCII text: all
-digits are ``0`` there, a literal the engine skips to far faster than to ``[0-9]``."""
+digits are ``0`` there, a literal the engine skips to far faster than to ``[0-9]``. It
+also tells where the digits end: group 1 when they run unbroken (a bare number), else
+group 2; separators after them close the run."""
 _JOINED_DIGITS = re.compile(r"[0-9]+(?:[.\-][0-9]+)*")
 _CENTURIES = ("19", "20")  # how _DATE_AFTER_FIRST_DIGIT's dates start
 _DATE_AFTER_FIRST_DIGIT = re.compile(
@@ -282,8 +288,21 @@ def _phone(candidate: str, digits: str, context: bool, whole: bool) -> str | Non
 
 
 def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list[Span]) -> None:
-    """Find the cards, SSNs and phone numbers of ``text`` (``classes``: its CLASSES map)."""
-    if "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0:  # SSN_CONTEXT needs them
+    """Find the cards, SSNs and phone numbers of ``text`` (``classes``: its CLASSES map).
+
+    The search for the first run is the gate: a text without one has no number to
+    judge (an SSN after its "ssn" needs nine digits in a row, tested apart).
+    """
+    nine_digits = "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0
+    if text.isascii():
+        first = _RUN_START.search(classes)
+        if first is None and not nine_digits:
+            return
+    elif classes.translate(None, _SEPARATORS).find(_SEVEN_DIGITS) < 0:
+        return  # (every number needs 7 digits joined only by " ().-")
+    else:
+        first = None
+    if nine_digits:  # SSN_CONTEXT needs them
         lowered = text.lower()
         if "ssn" in lowered or "social" in lowered:
             add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
@@ -293,16 +312,14 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
     # judgements of runs with separators.
     left = _NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS
     searched_to = 0
-    for run_start, candidate_end in _candidates(text, classes):
-        run = text[run_start:candidate_end].rstrip(" ().-")
-        run_end = run_start + len(run)
+    for run_start, run_end, candidate_end, bare in _candidates(text, classes, first):
         if len(found) > MAX_FINDINGS:
             return  # the whole string is masked as oversized
         left -= 1
         if left <= 0:
             found.append((run_start, run_end, "number"))  # fail closed, cheaply
             continue
-        if run.isdigit():
+        if bare:
             # plain_number_end, for a run of digits (a "." or "-" after it is followed by
             # no digit, or the run would have taken both)
             after = text[run_end : run_end + 1]
@@ -310,8 +327,8 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
             if clean_end and run_start and text[run_start - 1] not in "+(":
                 # A bare run with clean edges is exactly what NUMBER would match.
                 left -= _JUDGEMENT_COST
-                if 10 <= len(run) <= 19:
-                    entity = _classify_bare(run, enabled)
+                if 10 <= run_end - run_start <= 19:
+                    entity = _classify_bare(text[run_start:run_end], enabled)
                     if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
                         found.append((run_start, run_end, entity))
                 searched_to = candidate_end
@@ -322,8 +339,9 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
                 searched_to = max(searched_to, candidate_end)
                 continue
         budget = Budget(left)
-        if len(run) > _LONGEST_RUN or (
-            len(run) > _LONGEST_NUMBER and len(digits_only(run)) > _LONGEST_NUMBER
+        length = run_end - run_start
+        if length > _LONGEST_RUN or (
+            length > _LONGEST_NUMBER and len(digits_only(text[run_start:run_end])) > _LONGEST_NUMBER
         ):
             numbers_found, stopped = segment_number_run(text, run_start, run_end, enabled, budget)
             found.extend(numbers_found)
@@ -378,20 +396,30 @@ def _search_window(
     return max(searched_to, candidate_end)
 
 
-def _candidates(text: str, classes: bytes) -> list[tuple[int, int]]:
-    """Spans of the runs _NUMBER_FINDER finds: a digit at the start of a token, then six
-    or more digits and separators, and not a date."""
-    if not text.isascii():  # classes are UTF-8 bytes: offsets match for ASCII only
-        return [m.span() for m in _NUMBER_FINDER.finditer(text)]
-    spans: list[tuple[int, int]] = []
+def _candidates(
+    text: str, classes: bytes, first: re.Match[bytes] | None
+) -> list[tuple[int, int, int, bool]]:
+    """The runs _NUMBER_FINDER finds (a digit at the start of a token, then six or more
+    digits and separators, and not a date): (start, end of its digits, end of the run,
+    whether its digits run unbroken). ``first``: the first _RUN_START match in
+    ``classes`` of an ASCII text (None for other texts: classes are UTF-8 bytes, whose
+    offsets match the text's for ASCII only)."""
+    if not text.isascii():
+        runs = []
+        for m in _NUMBER_FINDER.finditer(text):
+            start, end = m.span()
+            digits = text[start:end].rstrip(" ().-")
+            runs.append((start, start + len(digits), end, digits.isdigit()))
+        return runs
+    spans: list[tuple[int, int, int, bool]] = []
     search, not_a_date = _RUN_START.search, _DATE_AFTER_FIRST_DIGIT.match
-    run = search(classes)  # a search per run: cheaper than setting up finditer
+    run = first  # then a search per run: cheaper than setting up finditer
     while run is not None:
         start = run.start()
         if text.startswith(_CENTURIES, start) and not_a_date(text, start + 1) is not None:
             run = search(classes, start + 1)  # where the finder looks next after a date
             continue
-        end = run.end()
-        spans.append((start, end))
+        end, unbroken = run.end(), run.lastindex == 1
+        spans.append((start, run.end(run.lastindex or 2), end, unbroken))
         run = search(classes, end)
     return spans

@@ -81,7 +81,6 @@ it finds the same matches, and the engine tries one branch per position, not sev
 _OPTIONAL = {"uuid": re.compile(P.UUID), "date": re.compile(P.DATE),
              "high_entropy": re.compile(P.HIGH_ENTROPY)}  # fmt: skip
 _KEY_RUN = re.compile(r"[\w.\-]*")
-_NUMBER_SEPARATORS, _SEVEN_DIGITS = b" ().-", b"0" * 7  # (in the character classes)
 _SCHEMES = frozenset({"bearer", "basic", "digest", "token"})
 
 
@@ -219,8 +218,7 @@ class TextScanner:
         """Numbers (cards, SSNs, phones) and key=value secrets (``found`` has not
         overflowed when this is called)."""
         numbers, enabled = self._numbers, self._enabled
-        if numbers and classes.translate(None, _NUMBER_SEPARATORS).find(_SEVEN_DIGITS) >= 0:
-            # (every number detector needs 7 digits joined only by " ().-")
+        if numbers:
             scan_numbers(text, classes, numbers, found)
             if found and overflowed(found):
                 return
