@@ -63,7 +63,7 @@ def inside_url_userinfo(text: str, start: int) -> bool:
     return _USERINFO_END.search(before, scheme + 3) is None
 
 
-def scan_ipv4(text: str, classes: bytes, hint: re.Match[bytes], found: list[Span]) -> None:
+def scan_ipv4(text: str, classes: bytes, hint: re.Match[bytes] | None, found: list[Span]) -> None:
     """IPv4 addresses; ``hint`` is the first IPV4_HINT match in ``classes``."""
     if text.isascii():
         candidates = _ipv4_matches(text, classes, hint, found)

@@ -36,7 +36,9 @@ from hydra_otel.data_protection._search import (
     BREAK_LENGTH,
     CLASSES,
     MAX_FINDINGS,
+    MAX_MATCHES,
     SEGMENT_BREAK,
+    TOO_MANY,
     Span,
     add_matches,
     blank_out,
@@ -180,39 +182,60 @@ class TextScanner:
         cheapest operation that decides it: a one-character ``in`` on the text (a memchr)
         before any longer literal, a regular expression only where a literal leads it.
         Each token starts with a literal, so a rare character of it is looked for first.
+
+        Private keys come first: the gates after them read the text with each key's
+        header and body blanked out, so a base64 body does not send every other
+        detector over it. A match whose gate character lies only in there would lie
+        inside the key too (no pattern crosses the line breaks that close its lines),
+        and the union with the key would swallow it (unless an allow-list or an earlier
+        redaction token drops the key's span: then the gates read the whole text); the
+        detectors still run on the whole text.
         """
         enabled = self._enabled
-        if "J" in text and "eyJ" in text and "jwt" in enabled:
-            found.extend(
-                (*m.span(), "jwt") for m in matches(_JWT, text, found) if jwt_valid(m.group())
-            )
-        if "A" in text and "aws_access_key" in enabled:
-            add_matches(_AWS, text, "aws_access_key", found)
-        underscore = "_" in text  # GitHub and Stripe tokens hold one
-        if underscore and ("gh" in text or "github_pat_" in text) and "github_token" in enabled:
-            add_matches(_GITHUB, text, "github_token", found)
-        if "x" in text and ("xox" in text or "xapp-" in text) and "slack_token" in enabled:
-            add_matches(_SLACK, text, "slack_token", found)
-        if underscore and ("k_live_" in text or "k_test_" in text) and "stripe_key" in enabled:
-            add_matches(_STRIPE, text, "stripe_key", found)
-        if "I" in text and "AIza" in text and "google_api_key" in enabled:
-            add_matches(_GOOGLE, text, "google_api_key", found)
+        gates, gate_classes = text, classes
         if "V" in text and "-----BEGIN" in text and "private_key" in enabled:
+            keys_from = len(found)
             scan_private_keys(text, found)
-        if "@" in text:
+            if len(found) > keys_from and self._allow is None and "[REDACTED:" not in text:
+                # (only when nothing can take the key's span back: see _merge)
+                gates = _without_key_bodies(text, found[keys_from:])
+                gate_classes = gates.encode("utf-8", "surrogatepass").translate(CLASSES)
+        self._scan_tokens(text, gates, found)
+        if "@" in gates:
             self._scan_at(text, found)
-        if classes.find(b"AA00") >= 0 and "iban" in enabled:
+        if gate_classes.find(b"AA00") >= 0 and "iban" in enabled:
             scan_iban(text, classes, found)
-        if "." in text and text.count(".") >= 3 and "ipv4" in enabled:
-            hint = IPV4_HINT.search(classes)
+        if "." in gates and gates.count(".") >= 3 and "ipv4" in enabled:
+            hint = IPV4_HINT.search(gate_classes)
             if hint is not None:
+                if gates is not text:  # (the first hint may lie in a key)
+                    hint = IPV4_HINT.search(classes)
                 scan_ipv4(text, classes, hint, found)
-        if ":" in text and ("::" in text or text.count(":") >= 7) and "ipv6" in enabled:
+        if ":" in gates and ("::" in gates or gates.count(":") >= 7) and "ipv6" in enabled:
             found.extend(
                 (*m.span(), "ipv6")
                 for m in near(_IPV6, text, _IPV6_CENTER, _IPV6_REACH, found)
                 if ipv6_valid(m.group())
             )
+
+    def _scan_tokens(self, text: str, gates: str, found: list[Span]) -> None:
+        """JWTs and API keys; ``gates`` is the text the gates read (see _scan_distinct)."""
+        enabled = self._enabled
+        if "J" in gates and "eyJ" in gates and "jwt" in enabled:
+            found.extend(
+                (*m.span(), "jwt") for m in matches(_JWT, text, found) if jwt_valid(m.group())
+            )
+        if "A" in gates and "aws_access_key" in enabled:
+            add_matches(_AWS, text, "aws_access_key", found)
+        underscore = "_" in gates  # GitHub and Stripe tokens hold one
+        if underscore and ("gh" in gates or "github_pat_" in gates) and "github_token" in enabled:
+            add_matches(_GITHUB, text, "github_token", found)
+        if "x" in gates and ("xox" in gates or "xapp-" in gates) and "slack_token" in enabled:
+            add_matches(_SLACK, text, "slack_token", found)
+        if underscore and ("k_live_" in gates or "k_test_" in gates) and "stripe_key" in enabled:
+            add_matches(_STRIPE, text, "stripe_key", found)
+        if "I" in gates and "AIza" in gates and "google_api_key" in enabled:
+            add_matches(_GOOGLE, text, "google_api_key", found)
 
     def _scan_generic(self, text: str, classes: bytes, found: list[Span]) -> None:
         """Numbers (cards, SSNs, phones) and key=value secrets (``found`` has not
@@ -241,12 +264,19 @@ class TextScanner:
             if overflowed(found):
                 return
         if "email" in self._enabled:
-            for m in matches(_EMAIL_DOMAIN, text, found):
+            search, count = _EMAIL_DOMAIN.search, 0  # (a search per match, as add_matches)
+            m = search(text)
+            while m is not None:
+                count += 1
+                if count > MAX_MATCHES:
+                    found.append(TOO_MANY)
+                    return
                 start = local_part_start(text, m.start())
                 if start >= 0 and not (userinfo and inside_url_userinfo(text, start)):
                     found.append((start, m.end(), "email"))
                     if len(found) > MAX_FINDINGS:
                         return
+                m = search(text, m.end())
 
     def _scan_assignments(self, text: str, found: list[Span]) -> None:
         # The stems are searched case-sensitively in the lower-cased text, which keeps
@@ -254,7 +284,7 @@ class TextScanner:
         # search will do, and that is slow enough to be worth a test for its literals.
         folded = text.lower()
         if text.isascii() or len(folded) == len(text):
-            stems: Iterator[re.Match[Any]] = matches(_SECRET_STEM_ASCII, folded, found)
+            stems: Iterator[re.Match[Any]] = _searches(_SECRET_STEM_ASCII, folded, found)
         elif any(literal in folded for literal in _STEM_LITERALS):
             stems = matches(_SECRET_STEM, text, found)
         else:
@@ -313,3 +343,28 @@ class TextScanner:
             else:
                 merged.append((start, end, entity))
         return merged
+
+
+def _searches(pattern: re.Pattern[str], text: str, found: list[Span]) -> Iterator[re.Match[str]]:
+    """``matches(pattern, text, found)`` as a search per match: when matches are few
+    (stems in a log line), cheaper than setting up ``finditer``. ``pattern`` must not
+    match an empty string."""
+    search, count = pattern.search, 0
+    m = search(text)
+    while m is not None:
+        count += 1
+        if count > MAX_MATCHES:
+            found.append(TOO_MANY)
+            return
+        yield m
+        m = search(text, m.end())
+
+
+def _without_key_bodies(text: str, keys: list[Span]) -> str:
+    """``text`` with each private key blanked from its header to its END line (the END
+    line stays: a token could start in it and run on past the key)."""
+    bodies = []
+    for start, end, _ in keys:
+        end_line = text.find("-----END", start, end)
+        bodies.append((start, end if end_line < 0 else end_line, "private_key"))
+    return blank_out(text, bodies)
