@@ -21,7 +21,8 @@ Span = tuple[int, int, str]
 SEGMENT_BREAK = "\n" * 8
 """Joins the strings of one record for a single scan. Every pattern stops at a line
 break, so nothing found spans two strings (a private key without END stops at the break
-as well); look-backs that can veto a match stop at it too (:func:`context_before`)."""
+as well); look-backs that can veto a match stop at it too
+(:func:`~hydra_otel.data_protection._validators.id_word_before`)."""
 BREAK_LENGTH = len(SEGMENT_BREAK)
 
 CLASSES = bytes(
@@ -40,15 +41,6 @@ LONG_TEXT = 2048
 """From this length on, :func:`near` searches a pattern only around its centres: on a
 long text a full pass can cost far more per character than a few windows."""
 _REDACTION_TOKEN = re.compile(P.REDACTION_TOKEN)
-
-
-def context_before(text: str, position: int, reach: int) -> str:
-    """Up to ``reach`` characters before ``position``, but none from an earlier string
-    of a joined scan. For the look-backs that can veto a match (an id word before a
-    number): a neighbouring value's last word must not hide it."""
-    before = text[max(0, position - reach) : position]
-    cut = before.rfind(SEGMENT_BREAK)
-    return before if cut < 0 else before[cut + BREAK_LENGTH :]
 
 
 def near(

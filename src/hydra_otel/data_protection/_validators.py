@@ -155,7 +155,8 @@ def is_id_context(before: str, *, strong: bool = False) -> bool:
 
 def id_word_before(text: str, start: int, *, strong: bool = False) -> bool:
     """:func:`is_id_context` of what precedes ``text[start]`` in its own string of a
-    joined scan (the look-back never crosses a segment break, see ``context_before``)."""
+    joined scan: the look-back stops at a segment break, so a neighbouring value's last
+    word cannot veto a number."""
     tail = text[start - 14 if start > 14 else 0 : start]
     if "\n" in tail:
         cut = tail.rfind(_SEGMENT_BREAK)
