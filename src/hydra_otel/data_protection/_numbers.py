@@ -290,18 +290,18 @@ def _phone(candidate: str, digits: str, context: bool, whole: bool) -> str | Non
 def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list[Span]) -> None:
     """Find the cards, SSNs and phone numbers of ``text`` (``classes``: its CLASSES map).
 
-    The search for the first run is the gate: a text without one has no number to
-    judge (an SSN after its "ssn" needs nine digits in a row, tested apart).
+    Two gates: every number needs 7 digits joined only by `` ().-`` (a cheap test that
+    turns away most texts), and then a run to judge, the first of which the search
+    for one finds (an SSN after its "ssn" needs nine digits in a row, tested apart).
     """
+    if classes.translate(None, _SEPARATORS).find(_SEVEN_DIGITS) < 0:
+        return
     nine_digits = "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0
+    first = None
     if text.isascii():
         first = _RUN_START.search(classes)
         if first is None and not nine_digits:
             return
-    elif classes.translate(None, _SEPARATORS).find(_SEVEN_DIGITS) < 0:
-        return  # (every number needs 7 digits joined only by " ().-")
-    else:
-        first = None
     if nine_digits:  # SSN_CONTEXT needs them
         lowered = text.lower()
         if "ssn" in lowered or "social" in lowered:
