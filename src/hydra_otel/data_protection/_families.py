@@ -29,7 +29,10 @@ _IPV4_CENTER = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 _IPV4_REACH = 16
 _LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
 _IBAN = re.compile(P.IBAN)
-_IBAN_START = re.compile(rb"AA00(?<![0Aa]AA00)")
+_IBAN_START = re.compile(rb"AA00(?<![0Aa]AA00)(?: ?[A0]){10}")
+"""Where _IBAN can match, in the character classes: two capitals and two digits after
+no letter or digit, then at least ten capitals or digits (a single space allowed before
+each), as _IBAN needs."""
 _IPV4 = re.compile(P.IPV4)
 _PRIVATE_KEY = re.compile(P.PRIVATE_KEY)
 _AUTHORIZATION = re.compile(P.AUTHORIZATION)
@@ -113,8 +116,10 @@ def scan_iban(text: str, classes: bytes, found: list[Span]) -> None:
 
 def _iban_matches(text: str, classes: bytes, found: list[Span]) -> Iterator[re.Match[str]]:
     """``matches(_IBAN, text, found)``, trying the pattern only where ``classes`` (the
-    text mapped by CLASSES) shows its start: two capitals and two digits after no letter
-    or digit. On base64 or a text full of capitals, that skips almost every position."""
+    text mapped by CLASSES) shows it can match (see _IBAN_START). On base64, a text full
+    of capitals or an order number (``PO359823379``), that skips almost every position;
+    a hint is as long as the match it stands for, so no start the old search would
+    try is lost."""
     if not text.isascii():  # classes are bytes of UTF-8: offsets match for ASCII only
         yield from matches(_IBAN, text, found)
         return

@@ -200,7 +200,7 @@ class TextScanner:
                 # (only when nothing can take the key's span back: see _merge)
                 gates = _without_key_bodies(text, found[keys_from:])
                 gate_classes = gates.encode("utf-8", "surrogatepass").translate(CLASSES)
-        self._scan_tokens(text, gates, found)
+        self._scan_tokens(text, gates, gate_classes, found)
         if "@" in gates:
             self._scan_at(text, found)
         if gate_classes.find(b"AA00") >= 0 and "iban" in enabled:
@@ -218,14 +218,15 @@ class TextScanner:
                 if ipv6_valid(m.group())
             )
 
-    def _scan_tokens(self, text: str, gates: str, found: list[Span]) -> None:
-        """JWTs and API keys; ``gates`` is the text the gates read (see _scan_distinct)."""
+    def _scan_tokens(self, text: str, gates: str, gate_classes: bytes, found: list[Span]) -> None:
+        """JWTs and API keys; the gates read ``gates`` and ``gate_classes`` (see
+        _scan_distinct). An AWS key id opens with four capitals."""
         enabled = self._enabled
         if "J" in gates and "eyJ" in gates and "jwt" in enabled:
             found.extend(
                 (*m.span(), "jwt") for m in matches(_JWT, text, found) if jwt_valid(m.group())
             )
-        if "A" in gates and "aws_access_key" in enabled:
+        if "A" in gates and "aws_access_key" in enabled and gate_classes.find(b"AAAA") >= 0:
             add_matches(_AWS, text, "aws_access_key", found)
         underscore = "_" in gates  # GitHub and Stripe tokens hold one
         if underscore and ("gh" in gates or "github_pat_" in gates) and "github_token" in enabled:
