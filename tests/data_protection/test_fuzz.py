@@ -113,6 +113,8 @@ PATHOLOGICAL = {
     "iban prefixes": "GB82 " * (MAX_CHARS // 5),
     "nested json": '{"password":"x","a":[' * (MAX_CHARS // 21),
     "digit soup": "x1-2.3(4)5 6:7@8" * (MAX_CHARS // 16),
+    "dotted numbers": "1.2.3.4." * (MAX_CHARS // 8),
+    "dotted numbers and spaces": "1.2.3.4.5 " * (MAX_CHARS // 10),
 }
 
 

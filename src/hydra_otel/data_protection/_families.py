@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from hydra_otel.data_protection import _patterns as P
 from hydra_otel.data_protection._search import (
+    LONG_TEXT,
     MAX_MATCHES,
     SEGMENT_BREAK,
     TOO_MANY,
@@ -67,10 +68,15 @@ def inside_url_userinfo(text: str, start: int) -> bool:
 
 
 def scan_ipv4(text: str, classes: bytes, hint: re.Match[bytes] | None, found: list[Span]) -> None:
-    """IPv4 addresses; ``hint`` is the first IPV4_HINT match in ``classes``."""
-    if text.isascii():
+    """IPv4 addresses; ``hint`` is the first IPV4_HINT match in ``classes``.
+
+    A log line is searched hint by hint; a long text (where hints that fail could be
+    thousands, each a turn of Python) and a non-ASCII one (whose classes are UTF-8
+    bytes, with other offsets) in windows around the centres, by :func:`near`.
+    """
+    if len(text) < LONG_TEXT and text.isascii():
         candidates = _ipv4_matches(text, classes, hint, found)
-    else:  # (classes are UTF-8 bytes: offsets match for ASCII only)
+    else:
         candidates = near(_IPV4, text, _IPV4_CENTER, _IPV4_REACH, found)
     for m in candidates:
         if ipv4_valid(m.group(), text[max(0, m.start() - 10) : m.start()]):
