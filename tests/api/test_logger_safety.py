@@ -64,3 +64,23 @@ def test_key_rules_alone_when_detectors_are_off() -> None:
         (record,) = log.memory_records()
     assert record.log_record.body == f"contact {EMAIL}"
     assert "sk_live" not in str(record.log_record.attributes["api_key"])
+
+
+def test_detectors_alone_when_sensitive_keys_are_off() -> None:
+    with HydraLogger.for_testing(redact_sensitive=False) as log:
+        log.info("APP", f"contact {EMAIL}", extra={"password": PASSWORD, "token": EMAIL})
+        (record,) = log.memory_records()
+    attributes = record.log_record.attributes
+    assert attributes["password"] == PASSWORD  # no key-name rule any more
+    assert attributes["token"] == "[REDACTED:email]"  # still scanned by the detectors
+    assert "[REDACTED:email]" in str(record.log_record.body)
+
+
+def test_key_rules_can_be_turned_off_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HYDRA_REDACTION_KEY_RULES", "false")
+    with HydraLogger.for_testing() as log:
+        log.info("APP", "signed in", extra={"password": PASSWORD})
+        (record,) = log.memory_records()
+    assert record.log_record.attributes["password"] == PASSWORD

@@ -46,3 +46,10 @@ def test_extra_and_ignored_keys() -> None:
     assert not rules.is_sensitive("card_holder_name")
     assert rules.verdict("trace_id") == SensitiveKeyRules.IGNORED
     assert rules.verdict("redaction.masked.keys") == SensitiveKeyRules.IGNORED
+
+
+def test_the_built_in_rules_can_be_turned_off_leaving_the_extra_keys() -> None:
+    rules = SensitiveKeyRules(extra_sensitive=["ssn"], builtin=False)
+    assert not rules.is_sensitive("password")
+    assert not rules.is_sensitive("api_key")
+    assert rules.is_sensitive("applicant.ssn")

@@ -62,6 +62,8 @@ class HydraSettings(BaseSettings):
     """Extra entities as a JSON object ``{"name": "regex"}``; matches are redacted as ``name``."""
     redaction_allow_list: list[str] = []
     """JSON array of regexes; a detected value fully matching one is kept."""
+    redaction_key_rules: bool = True
+    """Redact values under sensitive key names (password, api_key, *_token, …) whatever they hold; false leaves them to the detectors."""
     redaction_sensitive_keys: list[str] = []
     """JSON array of extra key names whose values are always redacted."""
     redaction_ignored_keys: list[str] = []

@@ -80,9 +80,11 @@ class SensitiveKeyRules:
     Args:
         extra_sensitive: more key names (or single words) to treat as secrets.
         ignored: key names never inspected at all (kept verbatim).
+        builtin: apply the built-in rules (``password``, ``api_key``, ``*_token`` …);
+            False leaves only ``extra_sensitive`` and ``ignored``.
     """
 
-    __slots__ = ("_cache", "_extra_sensitive", "_extra_words", "_ignored")
+    __slots__ = ("_builtin", "_cache", "_extra_sensitive", "_extra_words", "_ignored")
 
     SENSITIVE = 1
     """Verdict: the value is redacted whatever it holds."""
@@ -91,7 +93,13 @@ class SensitiveKeyRules:
     NORMAL = 0
     """Verdict: the value is scanned by the detectors."""
 
-    def __init__(self, extra_sensitive: Iterable[str] = (), ignored: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        extra_sensitive: Iterable[str] = (),
+        ignored: Iterable[str] = (),
+        builtin: bool = True,
+    ) -> None:
+        self._builtin = builtin
         self._extra_sensitive = frozenset(key.lower() for key in extra_sensitive)
         self._extra_words = frozenset(
             word for key in extra_sensitive for word in key_words(key) if "_" not in key
@@ -125,6 +133,6 @@ class SensitiveKeyRules:
         if key.lower() in self._extra_sensitive:
             return self.SENSITIVE
         words = key_words(key)
-        if self._extra_words.intersection(words) or _words_sensitive(words):
+        if self._extra_words.intersection(words) or (self._builtin and _words_sensitive(words)):
             return self.SENSITIVE
         return self.NORMAL

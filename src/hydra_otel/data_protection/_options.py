@@ -47,6 +47,11 @@ class RedactionOptions:
     """More entities: name -> regular expression; every match is redacted as that name."""
     allow_list: Collection[str] = ()
     """Regular expressions; a detected value that one of them fully matches is kept."""
+    key_rules: bool = True
+    """Redact values under sensitive key names (``password``, ``api_key``, ``*_token``,
+    ``authorization`` …) whatever they hold. False turns these built-in rules off: such
+    values are then scanned by the detectors like any other (``sensitive_keys`` still
+    apply)."""
     sensitive_keys: Collection[str] = ()
     """More key names redacted whatever they hold (a single word matches as a word)."""
     ignored_keys: Collection[str] = ()
@@ -118,6 +123,7 @@ class RedactionOptions:
             "entities": parse_entity_list(s.redaction_entities),
             "extra_patterns": dict(s.redaction_extra_patterns),
             "allow_list": tuple(s.redaction_allow_list),
+            "key_rules": s.redaction_key_rules,
             "sensitive_keys": tuple(s.redaction_sensitive_keys),
             "ignored_keys": tuple(s.redaction_ignored_keys),
             "summary": s.redaction_summary,

@@ -66,7 +66,9 @@ class DataSanitizer(ValueWalker):
 
     def __init__(self, options: RedactionOptions | None = None) -> None:
         self._options = options = options if options is not None else RedactionOptions()
-        self._keys = SensitiveKeyRules(options.sensitive_keys, options.ignored_keys)
+        self._keys = SensitiveKeyRules(
+            options.sensitive_keys, options.ignored_keys, builtin=options.key_rules
+        )
         allow = "|".join(f"(?:{pattern})" for pattern in options.allow_list)
         extra = {name: re.compile(rx) for name, rx in options.extra_patterns.items()}
         self._scanner = TextScanner(

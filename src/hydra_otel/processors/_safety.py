@@ -30,7 +30,8 @@ def safety_processors(
         security: neutralise CR/LF, ANSI escapes and oversized values.
         detectors: redact PII and secrets found in values (emails, cards, keys, …).
         sensitive_keys: redact whatever is stored under keys such as ``password``.
-            With ``detectors`` off, only these key-name rules apply.
+            With ``detectors`` off, only these key-name rules apply; with it off,
+            only the detectors do.
 
     HYDRA_REDACTION_ENABLED=false turns redaction off whatever the arguments say.
     """
@@ -40,6 +41,8 @@ def safety_processors(
         processors.append(SecurityValidationProcessor())
     if settings.redaction_enabled and (detectors or sensitive_keys):
         overrides: dict[str, object] = {} if detectors else {"entities": ()}
+        if not sensitive_keys:
+            overrides["key_rules"] = False
         processors.append(RedactionProcessor.from_settings(settings, **overrides))
     return processors
 
