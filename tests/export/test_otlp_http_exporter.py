@@ -199,11 +199,14 @@ class _HeaderCapture(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a collector offers
     seen: list[dict[str, str]] = []
     client_ports: list[int] = []
+    requests: list[tuple[str, list[tuple[str, str]], bytes]] = []
+    """Each request's path, headers as sent and body."""
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
+        body = self.rfile.read(int(self.headers["Content-Length"]))
         _HeaderCapture.seen.append({k.lower(): v for k, v in self.headers.items()})
         _HeaderCapture.client_ports.append(self.client_address[1])
+        _HeaderCapture.requests.append((self.path, list(self.headers.items()), body))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -217,6 +220,7 @@ def header_capturing_server() -> Iterator[str]:
     """A plain HTTP server that answers 200 and remembers each request's headers."""
     _HeaderCapture.seen = []
     _HeaderCapture.client_ports = []
+    _HeaderCapture.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _HeaderCapture)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -265,3 +269,43 @@ def test_a_forked_child_opens_its_own_connection(header_capturing_server: str) -
     parent_port, child_port, parent_again = _HeaderCapture.client_ports
     assert child_port != parent_port and parent_again == parent_port
     exporter.shutdown()
+
+
+def test_the_request_head_carries_host_length_type_and_the_users_headers(
+    header_capturing_server: str,
+) -> None:
+    exporter = FastOTLPLogExporter(
+        endpoint=f"{header_capturing_server}/v1/logs?tenant=a",
+        headers={"x-tenant": "acme", "Content-Length": "1"},
+        timeout=5,
+    )
+    first = exporter.export_detailed(_records(3))
+    second = exporter.export_detailed(_records(700, prefix="a longer body"))
+    exporter.shutdown()
+
+    assert (first.status, second.status) == ("HTTP 200", "HTTP 200")
+    (path, headers, body), (_, _, second_body) = _HeaderCapture.requests
+    names = [name.lower() for name, _ in headers]
+    assert path == "/v1/logs?tenant=a"
+    assert len(names) == len(set(names))  # nothing written twice
+    values = {name.lower(): value for name, value in headers}
+    assert values["host"] == header_capturing_server.removeprefix("http://")
+    assert values["content-type"] == "application/x-protobuf"
+    assert values["x-tenant"] == "acme"
+    assert values["content-length"] == str(len(body))  # the body's, not the user's "1"
+    assert len(second_body) > 20_000  # a body larger than one segment arrives whole
+
+
+def test_a_header_that_would_split_the_request_fails_exports_without_raising(
+    header_capturing_server: str,
+) -> None:
+    exporter = FastOTLPLogExporter(
+        endpoint=f"{header_capturing_server}/v1/logs",
+        headers={"x-tenant": "acme\r\nx-injected: yes"},
+        timeout=5,
+    )
+    outcome = exporter.export_detailed(_records(1))
+    exporter.shutdown()
+
+    assert not outcome.success
+    assert _HeaderCapture.requests == []
