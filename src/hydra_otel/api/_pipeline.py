@@ -40,6 +40,7 @@ from hydra_otel.config import (
 from hydra_otel.core import track_error
 from hydra_otel.destinations import create_exporter
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
+from hydra_otel.export._otel_environment import batch_processor_options
 from hydra_otel.formats import FormatOptions
 from hydra_otel.processors import behind_audit_chain
 from hydra_otel.version import __version__
@@ -207,6 +208,13 @@ class LoggerPipeline:
         return output
 
 
+LOCAL_MAX_BATCH_SIZE = 2048
+"""Most records per batch of a console or file destination. Their records are formatted
+on the export thread, a batch at a time, and every batch is one long hold of the GIL
+for the application's threads (an event loop sees it as lag); OTLP batches arrive
+encoded, so theirs are larger."""
+
+
 def _processor_for(
     destination: LogDestination,
     exporter: LogRecordExporter,
@@ -226,7 +234,14 @@ def _processor_for(
     if destination.type == "otlp":
         options = options.evolve(spool_name=_spool_name(service_name, destination))
     else:
-        options = options.evolve(spool_enabled=False, add_record_uid=False, publish_metrics=False)
+        local: dict[str, object] = {
+            "spool_enabled": False,
+            "add_record_uid": False,
+            "publish_metrics": False,
+        }
+        if "max_batch_size" not in batch_processor_options():  # unless OTEL_BLRP_* says
+            local["max_batch_size"] = min(options.max_batch_size, LOCAL_MAX_BATCH_SIZE)
+        options = options.evolve(**local)
     if adjust is not None:
         options = adjust(destination, options)
     return FallbackExportProcessor(exporter, options=options)
