@@ -38,6 +38,17 @@ def test_file_batches_are_smaller_than_otlp_batches(
     assert FallbackExportOptions().max_batch_size > LOCAL_MAX_BATCH_SIZE
 
 
+def test_only_otlp_waits_for_full_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a request costs the export threads turns of the GIL; a local write does not wait
+    monkeypatch.setenv("HYDRA_SPOOL_DIR", str(tmp_path / "spool"))
+    with HydraLogger(_config(tmp_path)) as log:
+        waits = {
+            output.destination.type: output.processor.options.full_batches_only  # type: ignore[attr-defined]
+            for output in log._pipeline.outputs()
+        }
+    assert waits == {"file": False, "otlp": True}
+
+
 def test_the_sdks_batch_size_variable_applies_to_every_destination(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

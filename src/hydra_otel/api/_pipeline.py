@@ -238,6 +238,7 @@ def _processor_for(
             "spool_enabled": False,
             "add_record_uid": False,
             "publish_metrics": False,
+            "full_batches_only": False,
         }
         if "max_batch_size" not in batch_processor_options():  # unless OTEL_BLRP_* says
             local["max_batch_size"] = min(options.max_batch_size, LOCAL_MAX_BATCH_SIZE)

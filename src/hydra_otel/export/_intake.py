@@ -91,7 +91,7 @@ class Intake:
                 woken = self.wake.wait(self._options.schedule_delay)
                 self.wake.clear()
                 try:
-                    self.tick(whole_batches=woken)
+                    self.tick(whole_batches=woken and self._options.full_batches_only)
                 except Exception as error:
                     track_error("export_intake", repr(error))
 

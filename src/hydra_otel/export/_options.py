@@ -57,6 +57,11 @@ class FallbackExportOptions:
     of the GIL, each one a pause for the application's threads, so fewer requests mean
     a shorter tail latency for the log calls (at 60k records/s, 4096 instead of 2048
     made 40% fewer requests); a quiet app still sends every ``schedule_delay``."""
+    full_batches_only: bool = True
+    """Under load (a full batch queued), send only full batches and leave the partial
+    rest for the next one or the next ``schedule_delay`` round: fewer requests, each
+    costing the export threads the same turns of the GIL. False sends whatever is
+    queued at once (console and file, where a batch is one write)."""
     max_batch_bytes: int = 2 * 1024 * 1024
     """Most (approximate, memory-sized) bytes per export request: the wire size is
     smaller, and well under the 4 MiB a collector's OTLP/gRPC receiver accepts by
