@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from hydra_otel import HydraLogger
-from hydra_otel.api._pipeline import LOCAL_MAX_BATCH_SIZE
+from hydra_otel.api._pipeline import LOCAL_MAX_BATCH_BYTES, LOCAL_MAX_BATCH_SIZE
 from hydra_otel.export import FallbackExportOptions, FallbackExportProcessor
 
 
-def _batch_sizes(log: HydraLogger) -> dict[str, int]:
+def _batch_sizes(log: HydraLogger, field: str = "max_batch_size") -> dict[str, int]:
     sizes = {}
     for output in log._pipeline.outputs():
         processor = output.processor
         assert isinstance(processor, FallbackExportProcessor)
-        sizes[output.destination.type] = processor.options.max_batch_size
+        sizes[output.destination.type] = getattr(processor.options, field)
     return sizes
 
 
@@ -34,7 +34,12 @@ def test_file_batches_are_smaller_than_otlp_batches(
     monkeypatch.setenv("HYDRA_SPOOL_DIR", str(tmp_path / "spool"))
     with HydraLogger(_config(tmp_path)) as log:
         sizes = _batch_sizes(log)
+        byte_caps = _batch_sizes(log, "max_batch_bytes")
     assert sizes == {"file": LOCAL_MAX_BATCH_SIZE, "otlp": FallbackExportOptions().max_batch_size}
+    assert byte_caps == {
+        "file": LOCAL_MAX_BATCH_BYTES,
+        "otlp": FallbackExportOptions().max_batch_bytes,
+    }
     assert FallbackExportOptions().max_batch_size > LOCAL_MAX_BATCH_SIZE
 
 

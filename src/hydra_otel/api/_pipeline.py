@@ -213,6 +213,8 @@ LOCAL_MAX_BATCH_SIZE = 2048
 on the export thread, a batch at a time, and every batch is one long hold of the GIL
 for the application's threads (an event loop sees it as lag); OTLP batches arrive
 encoded, so theirs are larger."""
+LOCAL_MAX_BATCH_BYTES = 1024 * 1024
+"""Most (memory-sized) bytes per console or file batch, for the same reason."""
 
 
 def _processor_for(
@@ -239,6 +241,7 @@ def _processor_for(
             "add_record_uid": False,
             "publish_metrics": False,
             "full_batches_only": False,
+            "max_batch_bytes": min(options.max_batch_bytes, LOCAL_MAX_BATCH_BYTES),
         }
         if "max_batch_size" not in batch_processor_options():  # unless OTEL_BLRP_* says
             local["max_batch_size"] = min(options.max_batch_size, LOCAL_MAX_BATCH_SIZE)
