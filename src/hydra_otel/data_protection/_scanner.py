@@ -265,19 +265,12 @@ class TextScanner:
             if overflowed(found):
                 return
         if "email" in self._enabled:
-            search, count = _EMAIL_DOMAIN.search, 0  # (a search per match, as add_matches)
-            m = search(text)
-            while m is not None:
-                count += 1
-                if count > MAX_MATCHES:
-                    found.append(TOO_MANY)
-                    return
+            for m in _searches(_EMAIL_DOMAIN, text, found):
                 start = local_part_start(text, m.start())
                 if start >= 0 and not (userinfo and inside_url_userinfo(text, start)):
                     found.append((start, m.end(), "email"))
                     if len(found) > MAX_FINDINGS:
                         return
-                m = search(text, m.end())
 
     def _scan_assignments(self, text: str, found: list[Span]) -> None:
         # The stems are searched case-sensitively in the lower-cased text, which keeps
