@@ -302,3 +302,17 @@ def test_large_ints_that_repeat_or_change_per_key_stay_exact() -> None:
     ]
     for _ in range(2):  # warm caches the second time
         _assert_same_message(encoder.encode(batch), batch)
+
+
+def test_one_key_whose_ints_change_varint_size_and_sign_stays_exact() -> None:
+    """Heads are cached per key and varint size: each size, and negatives (10 bytes)."""
+    encoder = OTLPLogsEncoder()
+    resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")
+    values = [5, 127, 128, 4095, 4096, 16_383, 16_384, 2_097_151, 2_097_152, -1, -4097,
+              -(2**63), 2**63 - 1, 4096, 2_097_152, 128]  # fmt: skip
+    batch = [
+        ReadableLogRecord(LogRecord(body="b", attributes={"n": value}), resource, scope)
+        for value in values
+    ]
+    for _ in range(2):
+        _assert_same_message(encoder.encode(batch), batch)

@@ -169,20 +169,23 @@ class RecordAttributeEncoder:
     emptied and refilled.
     """
 
-    __slots__ = ("_keys", "_last_ints", "_max_cached_pairs", "_pairs", "_unique_heads")
+    __slots__ = ("_int_heads", "_keys", "_last_ints", "_max_cached_pairs", "_pairs",
+                 "_unique_heads")  # fmt: skip
 
     def __init__(self, max_cached_pairs: int = 8192) -> None:
         self._pairs: dict[tuple[object, ...], bytes] = {}
         self._keys: dict[str, bytes] = {}
         self._unique_heads: dict[tuple[str, int], bytes] = {}
         self._last_ints: dict[str, tuple[int, bytes]] = {}
+        self._int_heads: dict[tuple[str, int], bytes] = {}
         self._max_cached_pairs = max_cached_pairs
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
         """Append one encoded ``attributes`` field per attribute to ``parts``."""
         pairs = self._pairs
         last_ints = self._last_ints
-        for key, value in attribute_items(attributes):
+        items = attributes.items() if type(attributes) is dict else attribute_items(attributes)
+        for key, value in items:
             value_type = type(value)
             if value_type is str:
                 field = pairs.get((key, value))
@@ -251,19 +254,39 @@ class RecordAttributeEncoder:
 
     def _new_int_pair(self, key: str, value: int) -> bytes:
         try:
-            any_value = _INT + int64_varint(value)
-            pair = self._key_field(key) + _VALUE + _length(len(any_value)) + any_value
+            number = int64_varint(value)
+            field = self._int_head(key, len(number)) + number
         except (TypeError, ValueError) as error:
             track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
             return b""
-        field = _RECORD_ATTRIBUTE + _length(len(pair)) + pair
         if -_SMALL_INT <= value < _SMALL_INT:
             self._remember((key, value, int), field)
-        else:  # one entry per key: a counter overwrites its own instead of churning the cache
-            if len(self._last_ints) >= _MAX_UNIQUE_HEADS:
-                self._last_ints.clear()
-            self._last_ints[key] = (value, field)
+            return field
+        # A large int is a counter, a duration or an id: new almost every time, so only
+        # what precedes its varint is cached (per key and varint length, as for
+        # unique_str_pair), and the last one per key (thread.id repeats).
+        if len(self._last_ints) >= _MAX_UNIQUE_HEADS:
+            self._last_ints.clear()
+        self._last_ints[key] = (value, field)
         return field
+
+    def _int_head(self, key: str, varint_size: int) -> bytes:
+        """Everything of an int attribute field before its varint (the value's bytes)."""
+        head = self._int_heads.get((key, varint_size))
+        if head is None:
+            pair_size = len(self._key_field(key)) + len(_VALUE) + 1 + len(_INT) + varint_size
+            head = (
+                _RECORD_ATTRIBUTE
+                + _length(pair_size)
+                + self._key_field(key)
+                + _VALUE
+                + _length(len(_INT) + varint_size)
+                + _INT
+            )
+            if len(self._int_heads) >= _MAX_UNIQUE_HEADS:
+                self._int_heads.clear()
+            self._int_heads[(key, varint_size)] = head
+        return head
 
     def _remember(self, cache_key: tuple[object, ...], field: bytes) -> None:
         if len(self._pairs) >= self._max_cached_pairs:

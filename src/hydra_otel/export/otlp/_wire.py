@@ -43,8 +43,12 @@ def int64_varint(value: int) -> bytes:
         ValueError: the value does not fit in a signed 64-bit integer (the SDK's
             protobuf runtime rejects it too).
     """
-    if 0 <= value < 0x80:
-        return _SMALL_VARINTS[value]
+    if 0 <= value < 0x200000:  # what varint does for these, without the call (counters)
+        if value < 0x80:
+            return _SMALL_VARINTS[value]
+        if value < 0x4000:
+            return bytes((value & 0x7F | 0x80, value >> 7))
+        return bytes((value & 0x7F | 0x80, (value >> 7) & 0x7F | 0x80, value >> 14))
     if not -(1 << 63) <= value < (1 << 63):
         raise ValueError(f"integer {value} does not fit in int64")
     return varint(value & _UINT64_MASK)
