@@ -60,9 +60,14 @@ _NUMBER_FINDER = re.compile(
     r"(?!(?:(?<=1)9|(?<=2)0)[0-9]{2}-[01][0-9]-[0-3][0-9](?:[T ][0-9]{2}:|[^0-9 ().\-]|$))"
     r"[0-9 ().\-]{6,}"  # and not a plain date
 )
-_RUN_START = re.compile(rb"0(?<![0Aa_.\-/#@$]0)(?<!0:0)[0 ().\-]{6,}")
+_RUN = re.compile(rb"0(?<![0Aa_.\-/#@$]0)(?<!0:0)[0 ().\-]{6,}")
 """_NUMBER_FINDER without its date test, on the character classes of an ASCII text: all
 digits are ``0`` there, a literal the engine skips to far faster than to ``[0-9]``."""
+_GLUED = frozenset(b"0Aa_@$#")
+"""Classes of what, right after a bare run, makes its end unclean (a letter or digit,
+``_ @ $ #``; the ``x`` of an extension is a letter)."""
+_OPENERS = frozenset(b"+(")
+_OPEN_PARENTHESIS = ord("(")
 _JOINED_DIGITS = re.compile(r"[0-9]+(?:[.\-][0-9]+)*")
 _CENTURIES = ("19", "20")  # how _DATE_AFTER_FIRST_DIGIT's dates start
 _DATE_AFTER_FIRST_DIGIT = re.compile(
@@ -293,8 +298,9 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
         return
     nine_digits = "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0
     first = None
-    if text.isascii():
-        first = _RUN_START.search(classes)
+    ascii_text = text.isascii()
+    if ascii_text:
+        first = _RUN.search(classes)
         if first is None and not nine_digits:
             return
     if nine_digits:  # SSN_CONTEXT needs them
@@ -303,11 +309,125 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
             add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
             if overflowed(found):
                 return
+    if ascii_text:
+        if first is not None:
+            _judge_ascii_runs(text, classes, first, enabled, found)
+    else:
+        _judge_runs(text, _unicode_candidates(text), enabled, found)
+
+
+def _judge_ascii_runs(
+    text: str,
+    classes: bytes,
+    run: re.Match[bytes] | None,
+    enabled: frozenset[str],
+    found: list[Span],
+) -> None:
+    """:func:`_judge_runs` of the runs _RUN finds in ``classes`` (an ASCII text's, whose
+    offsets are the text's), found and judged in one loop: a search per run is cheaper
+    than setting up finditer, and the usual run (bare digits with clean edges) is
+    judged here on the character classes, without building a candidate list."""
+    search, not_a_date = _RUN.search, _DATE_AFTER_FIRST_DIGIT.match
+    left = _NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS
+    length, searched_to = len(text), 0
+    cards, phones = "credit_card" in enabled, "phone" in enabled
+    while run is not None:
+        run_start = run.start()
+        if text.startswith(_CENTURIES, run_start) and not_a_date(text, run_start + 1) is not None:
+            run = search(classes, run_start + 1)  # where the finder looks next after a date
+            continue
+        candidate_end = run.end()
+        body = classes[run_start:candidate_end].rstrip(_SEPARATORS)  # (its digits, all b"0")
+        run_end = run_start + len(body)
+        run = search(classes, candidate_end)
+        if len(found) > MAX_FINDINGS:
+            return  # the whole string is masked as oversized
+        left -= 1
+        if left <= 0:
+            found.append((run_start, run_end, "number"))  # fail closed, cheaply
+            continue
+        if body.isdigit():  # bare: one group of digits
+            clean_end = run_end == length or classes[run_end] not in _GLUED
+            if clean_end and run_start and classes[run_start - 1] not in _OPENERS:
+                # A bare run with clean edges is exactly what NUMBER would match.
+                left -= _JUDGEMENT_COST
+                digits = run_end - run_start
+                if 10 <= digits <= 19:
+                    if digits >= 12:
+                        entity = (
+                            "credit_card" if cards and card_valid(text[run_start:run_end]) else None
+                        )
+                    else:
+                        entity = (
+                            "phone"
+                            if phones and bare_phone_valid(text[run_start:run_end])
+                            else None
+                        )
+                    if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
+                        found.append((run_start, run_end, entity))
+                searched_to = candidate_end
+                continue
+            if not clean_end and text[run_end] not in "xe#":
+                # Digits glued to a word (a hex id): NUMBER can end neither inside them
+                # nor at their end, unless an extension ("x12", "ext 5") follows.
+                searched_to = max(searched_to, candidate_end)
+                continue
+        digits = body.count(48)
+        if digits < _SHORTEST_NUMBER and classes[candidate_end - 1] != _OPEN_PARENTHESIS:
+            searched_to = max(searched_to, candidate_end)  # (what _search_window says)
+            continue
+        budget = Budget(left)
+        if (
+            searched_to <= run_start
+            and digits <= _LONGEST_NUMBER
+            and len(body) - digits <= 3
+            and _number_is_run(text, classes, run_start, run_end, candidate_end)
+        ):
+            found.extend(classify_number_run(text, run_start, run_end, enabled, budget))
+            searched_to = candidate_end
+        elif candidate_end - run_start > _LONGEST_NUMBER:  # (else it cannot hold more digits)
+            searched_to = _judge_separated(
+                text, run_start, run_end, candidate_end, searched_to, enabled, budget, found
+            )
+        else:
+            searched_to = _search_window(
+                text, run_start, candidate_end, searched_to, enabled, budget, found
+            )
+        left = budget.left
+
+
+def _number_is_run(
+    text: str, classes: bytes, run_start: int, run_end: int, candidate_end: int
+) -> bool:
+    """True when the one NUMBER match a window search would find around a run of an
+    ASCII text (of 7 to 21 digits, with at most three separators in all: NUMBER allows
+    three between two digits) is the run's digits, ``text[run_start:run_end]``, so the
+    search can be skipped: nothing NUMBER would start on before them (a ``+`` or ``(``;
+    the run starts after no letter, digit or ``_.-/#@$``, as NUMBER's does), and after
+    them no word character or extension, and no ``(+`` opening another number (the
+    separators after the digits hold no digit, or the run would)."""
+    if run_start and classes[run_start - 1] in _OPENERS:
+        return False
+    if run_end == candidate_end:  # (then a letter, "_", "#" … or the end follows)
+        return run_end == len(text) or classes[run_end] not in _GLUED
+    if text[run_end] == " " and text[run_end + 1 : run_end + 2] in "xe#":
+        return False  # (an extension: " x12", " ext 5", " #3")
+    return (
+        classes[candidate_end - 1] != _OPEN_PARENTHESIS
+        or text[candidate_end : candidate_end + 1] != "+"
+    )
+
+
+def _judge_runs(
+    text: str, runs: list[tuple[int, int, int, bool]], enabled: frozenset[str], found: list[Span]
+) -> None:
+    """Judge the runs of ``text``: (start, end of its digits, end of the run, whether
+    its digits run unbroken), within the number budget."""
     # The budget is a local count; a Budget object carries it only into the (rarer)
     # judgements of runs with separators.
     left = _NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS
     searched_to = 0
-    for run_start, run_end, candidate_end, bare in _candidates(text, classes, first):
+    for run_start, run_end, candidate_end, bare in runs:
         if len(found) > MAX_FINDINGS:
             return  # the whole string is masked as oversized
         left -= 1
@@ -329,24 +449,36 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
                 searched_to = candidate_end
                 continue
             if not clean_end and after not in "xe#":
-                # Digits glued to a word (a hex id): NUMBER can end neither inside them
-                # nor at their end, unless an extension ("x12", "ext 5") follows.
-                searched_to = max(searched_to, candidate_end)
+                searched_to = max(searched_to, candidate_end)  # (see _judge_ascii_runs)
                 continue
         budget = Budget(left)
-        length = run_end - run_start
-        if length > _LONGEST_RUN or (
-            length > _LONGEST_NUMBER and len(digits_only(text[run_start:run_end])) > _LONGEST_NUMBER
-        ):
-            numbers_found, stopped = segment_number_run(text, run_start, run_end, enabled, budget)
-            found.extend(numbers_found)
-            mask_digit_run(text[stopped:run_end], stopped, run_end, found)
-            searched_to = candidate_end
-        else:
-            searched_to = _search_window(
-                text, run_start, candidate_end, searched_to, enabled, budget, found
-            )
+        searched_to = _judge_separated(
+            text, run_start, run_end, candidate_end, searched_to, enabled, budget, found
+        )
         left = budget.left
+
+
+def _judge_separated(
+    text: str,
+    run_start: int,
+    run_end: int,
+    candidate_end: int,
+    searched_to: int,
+    enabled: frozenset[str],
+    budget: Budget,
+    found: list[Span],
+) -> int:
+    """A run with separators (or a bare one NUMBER may extend): segmented when too long
+    to be one number, else searched with NUMBER; returns how far the text is searched."""
+    length = run_end - run_start
+    if length > _LONGEST_RUN or (
+        length > _LONGEST_NUMBER and len(digits_only(text[run_start:run_end])) > _LONGEST_NUMBER
+    ):
+        numbers_found, stopped = segment_number_run(text, run_start, run_end, enabled, budget)
+        found.extend(numbers_found)
+        mask_digit_run(text[stopped:run_end], stopped, run_end, found)
+        return candidate_end
+    return _search_window(text, run_start, candidate_end, searched_to, enabled, budget, found)
 
 
 def _search_window(
@@ -391,31 +523,13 @@ def _search_window(
     return max(searched_to, candidate_end)
 
 
-def _candidates(
-    text: str, classes: bytes, first: re.Match[bytes] | None
-) -> list[tuple[int, int, int, bool]]:
-    """The runs _NUMBER_FINDER finds (a digit at the start of a token, then six or more
-    digits and separators, and not a date): (start, end of its digits, end of the run,
-    whether its digits run unbroken). ``first``: the first _RUN_START match in
-    ``classes`` of an ASCII text (None for other texts: classes are UTF-8 bytes, whose
-    offsets match the text's for ASCII only)."""
-    if not text.isascii():
-        runs = []
-        for m in _NUMBER_FINDER.finditer(text):
-            start, end = m.span()
-            digits = text[start:end].rstrip(" ().-")
-            runs.append((start, start + len(digits), end, digits.isdigit()))
-        return runs
-    spans: list[tuple[int, int, int, bool]] = []
-    search, not_a_date = _RUN_START.search, _DATE_AFTER_FIRST_DIGIT.match
-    run = first  # then a search per run: cheaper than setting up finditer
-    while run is not None:
-        start = run.start()
-        if text.startswith(_CENTURIES, start) and not_a_date(text, start + 1) is not None:
-            run = search(classes, start + 1)  # where the finder looks next after a date
-            continue
-        end = run.end()
-        body = classes[start:end].rstrip(_SEPARATORS)  # (its digits, all b"0")
-        spans.append((start, start + len(body), end, body.isdigit()))
-        run = search(classes, end)
-    return spans
+def _unicode_candidates(text: str) -> list[tuple[int, int, int, bool]]:
+    """The runs _NUMBER_FINDER finds in a non-ASCII text (a digit at the start of a
+    token, then six or more digits and separators, and not a date): (start, end of its
+    digits, end of the run, whether its digits run unbroken)."""
+    runs = []
+    for m in _NUMBER_FINDER.finditer(text):
+        start, end = m.span()
+        digits = text[start:end].rstrip(" ().-")
+        runs.append((start, start + len(digits), end, digits.isdigit()))
+    return runs
