@@ -39,7 +39,7 @@ _SDK_LOGGER_FIELDS = (
 class DirectEmitter:
     """Emits records for one OpenTelemetry Logger, straight into SDK processors when it can."""
 
-    __slots__ = ("_direct", "_limited", "_logger", "_max_count", "_max_length", "_plan")
+    __slots__ = ("_direct", "_logger", "_max_count", "_max_length", "_plan")
 
     def __init__(self, logger: Logger) -> None:
         self._logger = logger
@@ -49,7 +49,6 @@ class DirectEmitter:
         limits = getattr(logger, "_log_record_limits", None)
         self._max_count: int | None = getattr(limits, "max_log_record_attributes", None)
         self._max_length: int | None = getattr(limits, "max_log_record_attribute_length", None)
-        self._limited = self._max_count is not None or self._max_length is not None
         self._plan: EmitPlan | None = None
 
     @property
@@ -75,10 +74,12 @@ class DirectEmitter:
         Records carrying an exception take ``Logger.emit``, which adds the
         ``exception.*`` attributes exactly as the SDK defines them.
         """
+        max_count, max_length = self._max_count, self._max_length
         if (
             exception is not None
             or not self._direct
-            or (self._limited and not self._within_limits(attributes))
+            or (max_count is not None and len(attributes) > max_count)
+            or (max_length is not None and _has_longer(attributes, max_length))
         ):
             self._logger.emit(
                 timestamp=timestamp,
@@ -125,12 +126,7 @@ class DirectEmitter:
         writable.limits = logger._log_record_limits
         multi.on_emit(writable)
 
-    def _within_limits(self, attributes: dict[str, Any]) -> bool:
-        if self._max_count is not None and len(attributes) > self._max_count:
-            return False
-        if self._max_length is None:
-            return True
-        return not any(
-            isinstance(value, str) and len(value) > self._max_length
-            for value in attributes.values()
-        )
+
+def _has_longer(attributes: dict[str, Any], max_length: int) -> bool:
+    """True when a string value is longer than the SDK's attribute length limit."""
+    return any(isinstance(value, str) and len(value) > max_length for value in attributes.values())

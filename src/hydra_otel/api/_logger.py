@@ -197,65 +197,52 @@ class HydraLogger(metaclass=MagicConfigAccess):
         exc_info: ExcInfo,
         fields: dict[str, Any],
         timestamp: int | None = None,
-        attributes: dict[str, Any] | None = None,
+        prepared: dict[str, Any] | None = None,
     ) -> None:
         """Second half: emit inside the re-entry guard; never raises (failures are counted).
 
         AsyncHydraLogger calls it later, on its emitting thread, with the call's time and
-        the attributes it already converted at call time (``extra`` is then None).
+        the attributes it already converted at call time (``extra`` is then None). One
+        function on purpose: this runs for every record, and a call costs a little.
         """
         token = enter_pipeline()
         try:
-            self._emit(route, level, layer, text, extra, exc_info, fields, timestamp, attributes)
+            plugins = self._plugins.active
+            timed = plugins or self._metrics.should_time()
+            start = time.perf_counter_ns() if timed else 0
+            attributes = to_attributes(extra) if prepared is None else prepared
+            if fields:
+                attributes.update(to_attributes(fields))
+            attributes[_LAYER_KEY] = layer
+            if level.category is not None:
+                attributes[_CATEGORY_KEY] = level.category
+            if timestamp is None:
+                timestamp = time.time_ns()
+            event = None
+            if plugins:
+                event = LogEvent(layer, level.name, text, attributes, timestamp, self.name)
+                if not self._plugins.before_emit(event):
+                    self._metrics.dropped("plugin_veto")
+                    return
+                text, attributes = event.message, event.attributes
+            route.emitter.emit(
+                timestamp,
+                level.severity,
+                level.name,
+                text,
+                attributes,
+                level.event_name,
+                None if exc_info is None else exception_from(exc_info),
+            )
+            duration = time.perf_counter_ns() - start if timed else None
+            self._metrics.emitted(layer, duration)
+            if event is not None and duration is not None:
+                self._plugins.after_emit(event, duration)
         except Exception as exc:
             self._metrics.dropped("error")
             track_error("emit", repr(exc))
         finally:
             leave_pipeline(token)
-
-    def _emit(
-        self,
-        route: LayerRoute,
-        level: Level,
-        layer: str,
-        text: str,
-        extra: Mapping[str, Any] | None,
-        exc_info: ExcInfo,
-        fields: dict[str, Any],
-        timestamp: int | None = None,
-        prepared: dict[str, Any] | None = None,
-    ) -> None:
-        plugins = self._plugins.active
-        timed = plugins or self._metrics.should_time()
-        start = time.perf_counter_ns() if timed else 0
-        attributes = to_attributes(extra) if prepared is None else prepared
-        if fields:
-            attributes.update(to_attributes(fields))
-        attributes[_LAYER_KEY] = layer
-        if level.category is not None:
-            attributes[_CATEGORY_KEY] = level.category
-        if timestamp is None:
-            timestamp = time.time_ns()
-        event = None
-        if plugins:
-            event = LogEvent(layer, level.name, text, attributes, timestamp, self.name)
-            if not self._plugins.before_emit(event):
-                self._metrics.dropped("plugin_veto")
-                return
-            text, attributes = event.message, event.attributes
-        route.emitter.emit(
-            timestamp,
-            level.severity,
-            level.name,
-            text,
-            attributes,
-            level.event_name,
-            None if exc_info is None else exception_from(exc_info),
-        )
-        duration = time.perf_counter_ns() - start if timed else None
-        self._metrics.emitted(layer, duration)
-        if event is not None and duration is not None:
-            self._plugins.after_emit(event, duration)
 
     debug: Callable[..., None]
     info: Callable[..., None]
