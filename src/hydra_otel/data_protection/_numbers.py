@@ -379,7 +379,7 @@ def _judge_ascii_runs(
         budget = Budget(left)
         if (
             searched_to <= run_start
-            and digits <= _LONGEST_NUMBER
+            and _MIN_DIGITS <= digits <= _LONGEST_NUMBER
             and len(body) - digits <= 3
             and _number_is_run(text, classes, run_start, run_end, candidate_end)
         ):
