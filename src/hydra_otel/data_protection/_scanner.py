@@ -150,7 +150,7 @@ class TextScanner:
         self._scan_distinct(text, classes, found)
         if not found:
             self._scan_generic(text, classes, found)
-        elif not overflowed(found):
+        elif len(found) <= MAX_FINDINGS and TOO_MANY not in found:  # (not overflowed)
             # What is found so far is blanked out (same length, so offsets hold) before
             # the generic number and key=value passes, which would pick at its pieces.
             rest = blank_out(text, found)
@@ -200,28 +200,7 @@ class TextScanner:
                 # (only when nothing can take the key's span back: see _merge)
                 gates = _without_key_bodies(text, found[keys_from:])
                 gate_classes = gates.encode("utf-8", "surrogatepass").translate(CLASSES)
-        self._scan_tokens(text, gates, gate_classes, found)
-        if "@" in gates:
-            self._scan_at(text, found)
-        if gate_classes.find(b"AA00") >= 0 and "iban" in enabled:
-            scan_iban(text, classes, found)
-        if "." in gates and gates.count(".") >= 3 and "ipv4" in enabled:
-            hint = IPV4_HINT.search(gate_classes)
-            if hint is not None:
-                if gates is not text:  # (the first hint may lie in a key)
-                    hint = IPV4_HINT.search(classes)
-                scan_ipv4(text, classes, hint, found)
-        if ":" in gates and ("::" in gates or gates.count(":") >= 7) and "ipv6" in enabled:
-            found.extend(
-                (*m.span(), "ipv6")
-                for m in near(_IPV6, text, _IPV6_CENTER, _IPV6_REACH, found)
-                if ipv6_valid(m.group())
-            )
-
-    def _scan_tokens(self, text: str, gates: str, gate_classes: bytes, found: list[Span]) -> None:
-        """JWTs and API keys; the gates read ``gates`` and ``gate_classes`` (see
-        _scan_distinct). An AWS key id opens with four capitals."""
-        enabled = self._enabled
+        # JWTs and API keys (an AWS key id opens with four capitals)
         if "J" in gates and "eyJ" in gates and "jwt" in enabled:
             found.extend(
                 (*m.span(), "jwt") for m in matches(_JWT, text, found) if jwt_valid(m.group())
@@ -237,6 +216,25 @@ class TextScanner:
             add_matches(_STRIPE, text, "stripe_key", found)
         if "I" in gates and "AIza" in gates and "google_api_key" in enabled:
             add_matches(_GOOGLE, text, "google_api_key", found)
+        if "@" in gates:
+            self._scan_at(text, found)
+        if gate_classes.find(b"AA00") >= 0 and "iban" in enabled:
+            scan_iban(text, classes, found)
+        if "." in gates and gates.count(".") >= 3 and "ipv4" in enabled:
+            hint = IPV4_HINT.search(gate_classes)
+            if hint is not None:
+                if gates is not text:  # (the first hint may lie in a key)
+                    hint = IPV4_HINT.search(classes)
+                scan_ipv4(text, classes, hint, found)
+        if ":" in gates and ("::" in gates or gates.count(":") >= 7) and "ipv6" in enabled:
+            candidates = (
+                _IPV6.finditer(text)  # (what near() does then, without its generators)
+                if len(text) <= MAX_MATCHES
+                else near(_IPV6, text, _IPV6_CENTER, _IPV6_REACH, found)
+            )
+            for m in candidates:
+                if ipv6_valid(m.group()):
+                    found.append((*m.span(), "ipv6"))
 
     def _scan_generic(self, text: str, classes: bytes, found: list[Span]) -> None:
         """Numbers (cards, SSNs, phones) and key=value secrets (``found`` has not
@@ -244,17 +242,18 @@ class TextScanner:
         numbers, enabled = self._numbers, self._enabled
         if numbers:
             scan_numbers(text, classes, numbers, found)
-            if found and overflowed(found):
+            if found and (len(found) > MAX_FINDINGS or TOO_MANY in found):  # overflowed
                 return
+        folded = None
         if ("b" in text or "B" in text) and "authorization" in enabled:
-            lowered = text.lower()
-            if "bearer" in lowered or "basic" in lowered:
+            folded = text.lower()
+            if "bearer" in folded or "basic" in folded:
                 scan_authorization(text, found)
                 if found and overflowed(found):
                     return
         # A key=value secret needs its "=" or ":".
         if ("=" in text or ":" in text) and "secret" in enabled:
-            self._scan_assignments(text, found)
+            self._scan_assignments(text, text.lower() if folded is None else folded, found)
 
     # -- families ---------------------------------------------------------------------
 
@@ -272,13 +271,16 @@ class TextScanner:
                     if len(found) > MAX_FINDINGS:
                         return
 
-    def _scan_assignments(self, text: str, found: list[Span]) -> None:
-        # The stems are searched case-sensitively in the lower-cased text, which keeps
-        # the offsets unless a character changes length; then only a case-insensitive
-        # search will do, and that is slow enough to be worth a test for its literals.
-        folded = text.lower()
+    def _scan_assignments(self, text: str, folded: str, found: list[Span]) -> None:
+        # The stems are searched case-sensitively in the lower-cased text (``folded``),
+        # which keeps the offsets unless a character changes length; then only a
+        # case-insensitive search will do, and that is slow enough to be worth a test
+        # for its literals. Most texts hold no stem: they leave after one search.
         if text.isascii() or len(folded) == len(text):
-            stems: Iterator[re.Match[Any]] = _searches(_SECRET_STEM_ASCII, folded, found)
+            first = _SECRET_STEM_ASCII.search(folded)
+            if first is None:
+                return
+            stems: Iterator[re.Match[Any]] = _searches(_SECRET_STEM_ASCII, folded, found, first)
         elif any(literal in folded for literal in _STEM_LITERALS):
             stems = matches(_SECRET_STEM, text, found)
         else:
@@ -339,12 +341,14 @@ class TextScanner:
         return merged
 
 
-def _searches(pattern: re.Pattern[str], text: str, found: list[Span]) -> Iterator[re.Match[str]]:
+def _searches(
+    pattern: re.Pattern[str], text: str, found: list[Span], first: re.Match[str] | None = None
+) -> Iterator[re.Match[str]]:
     """``matches(pattern, text, found)`` as a search per match: when matches are few
     (stems in a log line), cheaper than setting up ``finditer``. ``pattern`` must not
-    match an empty string."""
+    match an empty string; ``first``, when given, is its first match."""
     search, count = pattern.search, 0
-    m = search(text)
+    m = search(text) if first is None else first
     while m is not None:
         count += 1
         if count > MAX_MATCHES:
