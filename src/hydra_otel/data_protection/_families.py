@@ -38,7 +38,7 @@ _IPV4 = re.compile(P.IPV4)
 _PRIVATE_KEY = re.compile(P.PRIVATE_KEY)
 _AUTHORIZATION = re.compile(P.AUTHORIZATION)
 _USERINFO_END = re.compile(r"[ \t\r\n/@]")
-_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_KEY_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 
 
 def mask_digit_run(run: str, start: int, end: int, found: list[Span]) -> None:
@@ -186,7 +186,6 @@ def scan_authorization(text: str, found: list[Span]) -> None:
 
 
 def key_start(text: str, position: int) -> int:
-    limit = max(0, position - 40)
-    while position > limit and text[position - 1] in _KEY_CHARS:
-        position -= 1
-    return position
+    """Where the run of key characters (at most 40) ending at ``position`` starts."""
+    before = text[max(0, position - 40) : position]
+    return position - len(before) + len(before.rstrip(_KEY_CHARS))

@@ -247,6 +247,34 @@ def _classify_bare(digits: str, enabled: frozenset[str]) -> str | None:
     return "phone" if "phone" in enabled and bare_phone_valid(digits) else None
 
 
+def _bare_number(text: str, start: int, end: int, enabled: frozenset[str]) -> str | None:
+    """What _classify says of a bare run of 10 to 19 digits with clean edges (as
+    _classify_bare, then _bare_confirmed, in one call). No card number opens with a 1
+    but a 15-digit 1800…, and no bare 10-digit phone number does: the epoch times of
+    ordinary logs are turned away before any validator."""
+    digits = end - start
+    leading_one = text[start] == "1"
+    if digits >= 12:
+        if (
+            "credit_card" not in enabled
+            or (leading_one and digits != 15)
+            or not card_valid(text[start:end])
+        ):
+            return None
+        entity = "credit_card"
+    elif (
+        "phone" not in enabled
+        or (leading_one and digits == 10)
+        or not bare_phone_valid(text[start:end])
+    ):
+        return None
+    else:
+        entity = "phone"
+    if unit_follows(text, end) or id_word_before(text, start, strong=entity == "credit_card"):
+        return None
+    return entity
+
+
 def _bare_confirmed(text: str, start: int, end: int, entity: str) -> bool:
     """What _classify adds for a bare run that validates: no unit after it, no id word
     before it."""
@@ -327,13 +355,15 @@ def _judge_ascii_runs(
     offsets are the text's), found and judged in one loop: a search per run is cheaper
     than setting up finditer, and the usual run (bare digits with clean edges) is
     judged here on the character classes, without building a candidate list."""
-    search, not_a_date = _RUN.search, _DATE_AFTER_FIRST_DIGIT.match
+    search = _RUN.search
     left = _NUMBER_BUDGET_BASE + len(text) // _NUMBER_BUDGET_CHARS
     length, searched_to = len(text), 0
-    cards, phones = "credit_card" in enabled, "phone" in enabled
     while run is not None:
         run_start = run.start()
-        if text.startswith(_CENTURIES, run_start) and not_a_date(text, run_start + 1) is not None:
+        if (
+            text.startswith(_CENTURIES, run_start)
+            and _DATE_AFTER_FIRST_DIGIT.match(text, run_start + 1) is not None
+        ):
             run = search(classes, run_start + 1)  # where the finder looks next after a date
             continue
         candidate_end = run.end()
@@ -351,19 +381,9 @@ def _judge_ascii_runs(
             if clean_end and run_start and classes[run_start - 1] not in _OPENERS:
                 # A bare run with clean edges is exactly what NUMBER would match.
                 left -= _JUDGEMENT_COST
-                digits = run_end - run_start
-                if 10 <= digits <= 19:
-                    if digits >= 12:
-                        entity = (
-                            "credit_card" if cards and card_valid(text[run_start:run_end]) else None
-                        )
-                    else:
-                        entity = (
-                            "phone"
-                            if phones and bare_phone_valid(text[run_start:run_end])
-                            else None
-                        )
-                    if entity is not None and _bare_confirmed(text, run_start, run_end, entity):
+                if 10 <= run_end - run_start <= 19:
+                    entity = _bare_number(text, run_start, run_end, enabled)
+                    if entity is not None:
                         found.append((run_start, run_end, entity))
                 searched_to = candidate_end
                 continue

@@ -130,12 +130,14 @@ class TextScanner:
         if not spans:
             return None
         result: list[list[Span] | None] = [None] * len(texts)
-        index, base, stop, last = 0, 0, len(texts[0]), len(texts) - 1
+        index, base, stop = 0, 0, len(texts[0])
+        following = stop + BREAK_LENGTH  # where the next string starts
         for start, end, entity in spans:  # sorted by start: walk the strings along
-            while index < last and start >= stop + BREAK_LENGTH:
+            while start >= following:  # (spans lie inside the text: it ends in a string)
                 index += 1
-                base = stop + BREAK_LENGTH
+                base = following
                 stop = base + len(texts[index])
+                following = stop + BREAK_LENGTH
             if start < stop:  # (a span starting in a break belongs to no string)
                 spans_of = result[index]
                 if spans_of is None:
