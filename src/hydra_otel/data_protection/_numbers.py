@@ -315,8 +315,11 @@ def _phone(candidate: str, digits: str, context: bool, whole: bool) -> str | Non
     return None
 
 
-def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list[Span]) -> None:
-    """Find the cards, SSNs and phone numbers of ``text`` (``classes``: its CLASSES map).
+def scan_numbers(
+    text: str, folded: str, classes: bytes, enabled: frozenset[str], found: list[Span]
+) -> None:
+    """Find the cards, SSNs and phone numbers of ``text`` (``folded``: it lower-cased,
+    ``classes``: its CLASSES map).
 
     Two gates: every number needs 7 digits joined only by `` ().-`` (a cheap test that
     turns away most texts), and then a run to judge, the first of which the search
@@ -324,24 +327,20 @@ def scan_numbers(text: str, classes: bytes, enabled: frozenset[str], found: list
     """
     if classes.translate(None, _SEPARATORS).find(_SEVEN_DIGITS) < 0:
         return
-    nine_digits = "us_ssn" in enabled and classes.find(_NINE_DIGITS) >= 0
-    first = None
-    ascii_text = text.isascii()
-    if ascii_text:
-        first = _RUN.search(classes)
-        if first is None and not nine_digits:
+    if (
+        "us_ssn" in enabled
+        and classes.find(_NINE_DIGITS) >= 0  # SSN_CONTEXT needs them
+        and ("ssn" in folded or "social" in folded)
+    ):
+        add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
+        if overflowed(found):
             return
-    if nine_digits:  # SSN_CONTEXT needs them
-        lowered = text.lower()
-        if "ssn" in lowered or "social" in lowered:
-            add_matches(_SSN_CONTEXT, text, "us_ssn", found, 1)
-            if overflowed(found):
-                return
-    if ascii_text:
-        if first is not None:
-            _judge_ascii_runs(text, classes, first, enabled, found)
-    else:
+    if not text.isascii():
         _judge_runs(text, _unicode_candidates(text), enabled, found)
+        return
+    run = _RUN.search(classes)  # (the runs of an ASCII text are found in its classes)
+    if run is not None:
+        _judge_ascii_runs(text, classes, run, enabled, found)
 
 
 def _judge_ascii_runs(

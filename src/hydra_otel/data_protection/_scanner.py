@@ -242,20 +242,22 @@ class TextScanner:
         """Numbers (cards, SSNs, phones) and key=value secrets (``found`` has not
         overflowed when this is called)."""
         numbers, enabled = self._numbers, self._enabled
+        folded = text.lower()  # (the SSN, Authorization and key=value gates read it)
         if numbers:
-            scan_numbers(text, classes, numbers, found)
+            scan_numbers(text, folded, classes, numbers, found)
             if found and (len(found) > MAX_FINDINGS or TOO_MANY in found):  # overflowed
                 return
-        folded = None
-        if ("b" in text or "B" in text) and "authorization" in enabled:
-            folded = text.lower()
-            if "bearer" in folded or "basic" in folded:
-                scan_authorization(text, found)
-                if found and overflowed(found):
-                    return
+        if (
+            ("b" in text or "B" in text)
+            and "authorization" in enabled
+            and ("bearer" in folded or "basic" in folded)
+        ):
+            scan_authorization(text, found)
+            if found and overflowed(found):
+                return
         # A key=value secret needs its "=" or ":".
         if ("=" in text or ":" in text) and "secret" in enabled:
-            self._scan_assignments(text, text.lower() if folded is None else folded, found)
+            self._scan_assignments(text, folded, found)
 
     # -- families ---------------------------------------------------------------------
 
