@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
+from opentelemetry.attributes import BoundedAttributes
+
 
 def writable(attributes: MutableMapping[str, Any], new_keys: int = 0) -> MutableMapping[str, Any]:
     """Where to write ``new_keys`` more attributes (and replacements) of valid values.
@@ -20,14 +22,21 @@ def writable(attributes: MutableMapping[str, Any], new_keys: int = 0) -> Mutable
     The plain dict inside ``BoundedAttributes`` when it is mutable, has no value-length
     limit and room for the new keys; else ``attributes`` itself.
     """
-    if type(attributes) is dict:
+    kind = type(attributes)
+    if kind is dict:
         return attributes
-    inner = getattr(attributes, "_dict", None)
-    if type(inner) is not dict or getattr(attributes, "_immutable", True):
-        return attributes
-    if getattr(attributes, "max_value_len", None) is not None:
-        return attributes
-    maxlen = getattr(attributes, "maxlen", None)
+    if kind is BoundedAttributes:  # the SDK's own: its fields read directly (per record)
+        bounded: Any = attributes
+        inner, maxlen = bounded._dict, bounded.maxlen
+        if bounded._immutable or bounded.max_value_len is not None or type(inner) is not dict:
+            return attributes
+    else:
+        inner = getattr(attributes, "_dict", None)
+        if type(inner) is not dict or getattr(attributes, "_immutable", True):
+            return attributes
+        if getattr(attributes, "max_value_len", None) is not None:
+            return attributes
+        maxlen = getattr(attributes, "maxlen", None)
     if maxlen is not None and len(inner) + new_keys > maxlen:
         return attributes
     return inner

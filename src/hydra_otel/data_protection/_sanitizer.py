@@ -16,6 +16,8 @@ from collections.abc import MutableMapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from opentelemetry.attributes import BoundedAttributes
+
 from hydra_otel.data_protection._attribute_access import writable
 from hydra_otel.data_protection._key_rules import SensitiveKeyRules
 from hydra_otel.data_protection._options import OPTIONAL_ENTITIES, RedactionOptions
@@ -26,15 +28,18 @@ from hydra_otel.data_protection._walker import (
     CLEAN_CACHE_MAX_LEN,
     CLEAN_CACHE_SIZE,
     DEPTH,
-    HEX_ID_CHARS,
+    HEXISH,
+    ID_OR_TIMESTAMP,
     IGNORED,
-    JSON_ENCODER,
+    LEADS,
+    OPENS,
     PARSE,
+    PLAIN,
     SCAN,
     SENSITIVE,
     SHORTEST_FINDING,
     ValueWalker,
-    identifier_or_timestamp,
+    encode_json,
     json_container,
 )
 
@@ -144,26 +149,38 @@ class DataSanitizer(ValueWalker):
         if type(body) is str:
             report.body = False
             if len(body) >= SHORTEST_FINDING and body not in self._clean:
-                triaged = self._triage(body)
-                if triaged == PARSE:
+                lead = LEADS.get(body[0])  # _triage, inlined: neither short nor known clean
+                if lead is None:
+                    lead = OPENS if body[0].isspace() else PLAIN
+                if lead == OPENS and len(body) <= self._json_cap:
                     document = json_container(body)
-                if document is not None:
-                    before = report.found
-                    document = self._json_root(document, report, (sinks, texts, renames))
-                    walked = report.found != before
-                elif triaged == SCAN:
+                    if document is not None:
+                        before = report.found
+                        document = self._json_root(document, report, (sinks, texts, renames))
+                        walked = report.found != before
+                    else:  # it only looked like JSON: scanned on its own
+                        before = report.found
+                        new_body = self._apply(body, self._scanner.scan(body), report)
+                        report.body = report.found != before
+                elif not (
+                    lead == HEXISH and self._shape_skip and ID_OR_TIMESTAMP(body) is not None
+                ):
                     sinks.append(_BODY)
                     texts.append(body)
-                elif triaged == PARSE:  # it only looked like JSON: scanned on its own
-                    before = report.found
-                    new_body = self._apply(body, self._scanner.scan(body), report)
-                    report.body = report.found != before
         elif body is not None:
             before = report.found
             new_body = self._value(body, report, 0)
             report.body = report.found != before
-        if attributes:
-            self._attributes(attributes, report, sinks, texts)
+        if attributes is not None:
+            kind = type(attributes)
+            if kind is dict:
+                current: Any = attributes
+            elif kind is BoundedAttributes:  # the SDK's: its plain dict, read past its lock
+                current = attributes._dict  # type: ignore[attr-defined]
+            else:
+                current = _plain_dict(attributes)
+            if current:  # (not ``attributes``: BoundedAttributes' __len__ is a Python call)
+                self._attributes(attributes, current, report, sinks, texts)
         body_found = False
         if texts:
             text_body, body_found = self._scan_batch((sinks, texts, renames), attributes, report)
@@ -173,7 +190,7 @@ class DataSanitizer(ValueWalker):
             _rename_keys(renames)
         if document is not None and (walked or body_found):
             if not self._dry_run:
-                new_body = JSON_ENCODER.encode(document)
+                new_body = encode_json(document)
             body_found = True
         if body_found:
             report.body = True
@@ -182,6 +199,7 @@ class DataSanitizer(ValueWalker):
     def _attributes(
         self,
         attributes: MutableMapping[str, Any],
+        current: dict[str, Any],
         report: RedactionReport,
         sinks: list[Any],
         texts: list[str],
@@ -189,21 +207,19 @@ class DataSanitizer(ValueWalker):
         """Triage every attribute; plain strings to scan go to ``sinks``/``texts``, the
         rest is redacted here.
 
-        The attributes are read in place, not copied: a write replaces an existing key,
-        which a dict allows while it is iterated. Only writes through the mapping's own
-        ``__setitem__`` (``BoundedAttributes`` with limits re-inserts the key, moving it)
-        wait until the loop is done. This loop runs for every attribute of every
-        record, so :meth:`_triage` is inlined and a key's verdict is read from the
-        rules' cache directly.
+        ``current`` is the plain dict holding ``attributes`` (itself, the dict inside
+        ``BoundedAttributes``, or a copy): read in place, not copied, since a write
+        replaces an existing key, which a dict allows while it is iterated. Only writes
+        through the mapping's own ``__setitem__`` (``BoundedAttributes`` with limits
+        re-inserts the key, moving it) wait until the loop is done. This loop runs for
+        every attribute of every record, so :meth:`_triage` is inlined and a key's
+        verdict is read from the rules' cache directly.
         """
-        current = attributes
-        if type(current) is not dict:
-            inner = getattr(attributes, "_dict", None)  # BoundedAttributes: read past its lock
-            current = inner if type(inner) is dict else dict(attributes)
         target: MutableMapping[str, Any] | None = None
         deferred: list[tuple[str, Any]] = []
         known, verdict, clean = self._keys.known_verdicts, self._keys.verdict, self._clean
-        json_cap, shape_skip = self._json_cap, self._shape_skip
+        json_cap, leads = self._json_cap, LEADS
+        shape = ID_OR_TIMESTAMP if self._shape_skip else None
         for key, value in current.items():
             kind = type(value)
             if kind is str:
@@ -214,10 +230,13 @@ class DataSanitizer(ValueWalker):
                 if judged == 0:
                     if len(value) < SHORTEST_FINDING or value in clean:
                         continue
-                    first = value[0]
-                    if (first in "{[" or first.isspace()) and len(value) <= json_cap:
+                    try:
+                        lead = leads[value[0]]
+                    except KeyError:
+                        lead = OPENS if value[0].isspace() else PLAIN
+                    if lead == OPENS and len(value) <= json_cap:
                         pass  # it may hold JSON: walked below like a nested value
-                    elif shape_skip and first in HEX_ID_CHARS and identifier_or_timestamp(value):
+                    elif lead == HEXISH and shape is not None and shape(value) is not None:
                         continue
                     else:
                         sinks.append(key)
@@ -267,28 +286,27 @@ class DataSanitizer(ValueWalker):
         sinks, texts, renames = batch
         found = self._scanner.scan_many(texts)
         clean = self._clean
+        if len(clean) + len(texts) > CLEAN_CACHE_SIZE:  # room for every text to remember
+            clean.clear()
         if found is None:  # the common case: remember them all (see _remember_clean)
             for text in texts:
                 if len(text) <= CLEAN_CACHE_MAX_LEN:
-                    if len(clean) >= CLEAN_CACHE_SIZE:
-                        clean.clear()
                     clean[text] = None
             return None, False
         dry_run, renderer = self._dry_run, self._render
         render, mask = (None if renderer.masks_only else renderer.render), renderer.mask
         target: MutableMapping[str, Any] | None = None
         body_text, body_found = None, False
-        for index, text in enumerate(texts):
+        for index, text in enumerate(texts):  # (faster than a zip of the three lists)
             spans = found[index]
             if not spans:
                 if len(text) <= CLEAN_CACHE_MAX_LEN:  # _remember_clean, inlined
-                    if len(clean) >= CLEAN_CACHE_SIZE:
-                        clean.clear()
                     clean[text] = None
                 continue
             if len(spans) == 1:  # _apply, inlined for the usual single finding
                 start, end, entity = spans[0]
-                report.counts[entity] = report.counts.get(entity, 0) + 1
+                counts = report.counts
+                counts[entity] = counts.get(entity, 0) + 1
                 report.found += 1
                 if dry_run:
                     new = text
@@ -339,14 +357,17 @@ class DataSanitizer(ValueWalker):
             judged = known.get(key)
             if judged is None:
                 judged = verdict(key)
+            kind = type(value)
             if judged == SENSITIVE:
                 new = self._secret(value, report)
-            elif judged == IGNORED:
-                new = value
-            else:
+                if new is not value:
+                    node[key] = new  # (an existing key: safe while iterating)
+            elif judged == IGNORED or kind is int or kind is float or kind is bool or value is None:
+                pass  # kept as it is (a scalar is only hidden under a sensitive key)
+            elif kind is not str or (len(value) >= SHORTEST_FINDING and value not in clean):
                 new = self._json_child(value, report, depth, batch, node, key)
-            if new is not value:
-                node[key] = new  # (an existing key: safe while iterating)
+                if new is not value:
+                    node[key] = new
             if judged == 0 and len(key) >= SHORTEST_FINDING and key not in clean:
                 triaged = self._triage(key)
                 if triaged == SCAN:
@@ -382,6 +403,12 @@ class DataSanitizer(ValueWalker):
                 return value if self._dry_run else self._render.mask(DEPTH)
             self._json_node(value, report, depth + 1, batch)
         return value
+
+
+def _plain_dict(attributes: MutableMapping[str, Any]) -> dict[str, Any]:
+    """The plain dict inside a ``BoundedAttributes``-like mapping, else a copy."""
+    inner = getattr(attributes, "_dict", None)
+    return inner if type(inner) is dict else dict(attributes)
 
 
 def _rename_keys(renames: _Renames) -> None:

@@ -55,7 +55,31 @@ def summary_attributes(report: RedactionReport, level: str, dry_run: bool) -> di
 def write_summary(
     attributes: MutableMapping[str, Any], report: RedactionReport, level: str, dry_run: bool
 ) -> None:
-    """Add the summary attributes of ``report`` to ``attributes`` in place."""
-    summary = summary_attributes(report, level, dry_run)
-    if summary:
-        writable(attributes, len(summary)).update(summary)
+    """Add the summary attributes of ``report`` to ``attributes`` in place.
+
+    The same keys, values and order as :func:`summary_attributes`, written straight
+    into the attributes: this runs for every record with a finding, and building the
+    summary dict first cost as much as writing it.
+    """
+    found = report.found
+    if level == "silent" or not found:
+        return
+    counts = report.counts
+    keys: Any = report.keys if level == "debug" else ()
+    body = level == "debug" and report.body
+    added = 1 + len(counts) + (1 if keys else 0) + (1 if body else 0) + (1 if dry_run else 0)
+    target = writable(attributes, added)
+    target[MASKED_COUNT] = found
+    names = _COUNT_KEYS
+    if len(counts) == 1:
+        for entity, count in counts.items():
+            target[names.get(entity) or entity_count_key(entity)] = count
+    else:
+        for entity in sorted(counts):
+            target[names.get(entity) or entity_count_key(entity)] = counts[entity]
+    if keys:
+        target[MASKED_KEYS] = ",".join(sorted(keys)) if len(keys) > 1 else next(iter(keys))
+    if body:
+        target[MASKED_BODY] = True
+    if dry_run:
+        target[DRY_RUN] = True
