@@ -76,32 +76,31 @@ class HydraBridgeHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         """Translate ``record`` and emit it; never raises, never re-enters the pipeline."""
         if record.levelno >= self.threshold and not in_pipeline():
-            logger = self._loggers.get(record.name, _UNRESOLVED)
-            if logger is _UNRESOLVED:
-                logger = self._resolve_logger(record.name)
-            if logger is not None:
-                self._emit_to(logger, record)
+            emitter = self._loggers.get(record.name, _UNRESOLVED)
+            if emitter is _UNRESOLVED:
+                emitter = self._resolve_logger(record.name)
+            if emitter is not None:
+                token = enter_pipeline()
+                try:
+                    levelno = record.levelno
+                    emitter.emit(
+                        int(record.created * 1e9),
+                        SEVERITY_BY_LEVEL[levelno]
+                        if 0 <= levelno < _LEVEL_COUNT
+                        else severity_of(levelno),
+                        record.levelname,
+                        record_body(record),
+                        record_attributes(record),
+                    )
+                except Exception as exc:  # the application's logging call must never fail
+                    track_error("logging_bridge", f"{record.name}: {type(exc).__name__}: {exc}")
+                finally:
+                    leave_pipeline(token)
         root_handlers = logging.root.handlers
         if len(root_handlers) == 1 and root_handlers[0] is self:
             last_resort = logging.lastResort  # checked here too: most records are below it
             if last_resort is not None and record.levelno >= last_resort.level:
                 _hand_to_last_resort(record)
-
-    def _emit_to(self, emitter: DirectEmitter, record: logging.LogRecord) -> None:
-        token = enter_pipeline()
-        try:
-            levelno = record.levelno
-            emitter.emit(
-                int(record.created * 1e9),
-                SEVERITY_BY_LEVEL[levelno] if 0 <= levelno < _LEVEL_COUNT else severity_of(levelno),
-                record.levelname,
-                record_body(record),
-                record_attributes(record),
-            )
-        except Exception as exc:  # the application's logging call must never fail
-            track_error("logging_bridge", f"{record.name}: {type(exc).__name__}: {exc}")
-        finally:
-            leave_pipeline(token)
 
     def _resolve_logger(self, name: str) -> DirectEmitter | None:
         emitter: DirectEmitter | None = None
