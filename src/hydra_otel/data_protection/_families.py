@@ -25,7 +25,6 @@ from hydra_otel.data_protection._validators import (
 )
 
 IPV4_HINT = re.compile(rb"0\.0{1,3}\.0{1,3}\.0")
-_DIGIT = ord("0")  # a digit, in the character classes
 _IPV4_CENTER = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
 _IPV4_REACH = 16
 _LOCAL_PART = re.compile(r"[\w.+%\-]{1,65}+")
@@ -92,10 +91,9 @@ def _ipv4_matches(
     hint_search, match = IPV4_HINT.search, _IPV4.match
     count = 0
     while hint is not None:
-        at = start = hint.start()
-        while start > at - 2 and start and classes[start - 1] == _DIGIT:
-            start -= 1
-        m = match(text, start)
+        at = hint.start()
+        before = classes[at - 2 if at > 2 else 0 : at]  # (up to two more digits of it)
+        m = match(text, at - len(before) + len(before.rstrip(b"0")))
         if m is None:
             hint = hint_search(classes, at + 1)
             continue
@@ -147,6 +145,8 @@ def _iban_matches(text: str, classes: bytes, found: list[Span]) -> Iterator[re.M
 
 def _end_after_chars(run: str, count: int) -> int:
     """Offset in ``run`` just after its ``count``-th non-space character (-1 if fewer)."""
+    if " " not in run:
+        return count if len(run) >= count else -1
     position = seen = 0
     for piece in run.split(" "):
         if seen + len(piece) >= count:
@@ -174,15 +174,17 @@ def scan_private_keys(text: str, found: list[Span]) -> None:
 
 def scan_authorization(text: str, found: list[Span]) -> None:
     for m in matches(_AUTHORIZATION, text, found):
-        credential = m.group(1)
-        in_header = "authoriz" in text[max(0, m.start() - 40) : m.start()].lower()
-        is_basic = text[m.start() + 1] in "aA"
-        if is_basic:
-            plausible = basic_credentials_valid(credential)
-        else:
-            plausible = bearer_token_plausible(credential)
-        if in_header or plausible:
-            found.append((*m.span(1), "authorization"))
+        # In an Authorization header any credential counts; elsewhere it must look
+        # like one (the validator runs only then).
+        if "authoriz" not in text[max(0, m.start() - 40) : m.start()].lower():
+            credential = m.group(1)
+            if text[m.start() + 1] in "aA":  # Basic
+                plausible = basic_credentials_valid(credential)
+            else:
+                plausible = bearer_token_plausible(credential)
+            if not plausible:
+                continue
+        found.append((*m.span(1), "authorization"))
 
 
 def key_start(text: str, position: int) -> int:

@@ -79,10 +79,20 @@ def card_valid(digits: str) -> bool:
 _IBAN_LETTERS = {ord(letter): str(ord(letter) - 55) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
+_COUNTRY_NUMBERS = {
+    country: "".join(str(ord(letter) - 55) for letter in country) for country in IBAN_LENGTHS
+}
+"""Each country code as mod-97 reads it (letters -> 10..35)."""
+
+
 def iban_valid(compact: str) -> bool:
     """An IBAN without spaces: known country, that country's length, and mod-97 == 1."""
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
+    tail, check = compact[4:], compact[2:4]
+    if tail.isascii() and check.isascii() and tail.isdigit() and check.isdigit():
+        # (the usual all-digit account number: only the country needs translating)
+        return int(tail + _COUNTRY_NUMBERS[compact[:2]] + check) % 97 == 1
     rearranged = (compact[4:] + compact[:4]).translate(_IBAN_LETTERS)
     if not rearranged.isdigit():
         return False
@@ -341,10 +351,18 @@ def basic_credentials_valid(credential: str) -> bool:
     return raw is not None and b":" in raw
 
 
+_DIGIT_OR_MARK = re.compile(r"[0-9._\-~+/=]")
+"""What an ASCII token holds and a word does not: a digit or one of ``._-~+/=``."""
+
+
 def bearer_token_plausible(token: str) -> bool:
     """A bearer token outside an Authorization header must look like one, not a word."""
     if len(token) < 16:
         return False
+    if token.isascii():
+        return _DIGIT_OR_MARK.search(token) is not None or (
+            not token.islower() and not token.isupper()
+        )
     return (
         any(char.isdigit() for char in token)
         or any(char in "._-~+/=" for char in token)
