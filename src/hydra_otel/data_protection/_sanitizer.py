@@ -132,6 +132,46 @@ class DataSanitizer(ValueWalker):
         """Redact a mutable attribute mapping in place; affected keys go to ``report.keys``."""
         self.redact_record(None, attributes, report)
 
+    def known_clean(self, body: Any, attributes: MutableMapping[str, Any] | None) -> bool:
+        """True when :meth:`redact_record` would find nothing in this record, as far as
+        is known without scanning: every string short or already found clean, every key
+        already judged and not sensitive.
+
+        A record logged before with the same strings (most records: one message per
+        call site, ids and routes from a small set) passes with a few dict lookups;
+        ``False`` only means "not known", and the record then takes the full path.
+        """
+        clean = self._clean
+        if body is not None and (
+            type(body) is not str or (len(body) >= SHORTEST_FINDING and body not in clean)
+        ):
+            return False
+        if attributes is None:
+            return True
+        kind = type(attributes)
+        if kind is BoundedAttributes:  # its plain dict, read past its lock
+            attributes = attributes._dict  # type: ignore[attr-defined]
+        elif kind is not dict:
+            return False
+        known = self._keys.known_verdicts
+        for key, value in attributes.items():
+            kind = type(value)
+            if kind is str:
+                judged = known.get(key)
+                if judged != 0:
+                    if judged == IGNORED:
+                        continue
+                    return False  # sensitive, or not judged yet
+                if len(value) >= SHORTEST_FINDING and value not in clean:
+                    return False
+            elif kind is int or kind is float:
+                judged = known.get(key)
+                if judged is None or judged == SENSITIVE:
+                    return False
+            elif kind is not bool and value is not None:
+                return False
+        return True
+
     def redact_record(
         self, body: Any, attributes: MutableMapping[str, Any] | None, report: RedactionReport
     ) -> Any:

@@ -77,11 +77,16 @@ class RedactionProcessor(LogRecordProcessor):
     def apply(self, record: LogRecord) -> None:
         """What ``on_emit`` does, on the API ``LogRecord`` itself (hydra's emit path)."""
         started = perf_counter_ns()
-        report = RedactionReport()
+        report = None
         try:
             body = record.body
             attributes: Any = record.attributes  # a mutable mapping on every emit path
-            redacted = self._sanitizer.redact_record(body, attributes, report)
+            sanitizer = self._sanitizer
+            if sanitizer.known_clean(body, attributes):  # most records: nothing to do
+                self._stats.record(None, perf_counter_ns() - started)
+                return
+            report = RedactionReport()
+            redacted = sanitizer.redact_record(body, attributes, report)
             if redacted is not body:
                 record.body = redacted
             if report.found and attributes is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from opentelemetry._logs import LogRecord
+from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
@@ -40,6 +41,17 @@ class SecurityValidationProcessor(LogRecordProcessor):
     def apply(self, record: LogRecord) -> None:
         """What ``on_emit`` does, on the API ``LogRecord`` itself (hydra's emit path)."""
         try:
+            body = record.body  # the clean record, decided here without a further call
+            if type(body) is str:
+                clean = len(body) <= self._max_length and body.isprintable()
+            else:
+                clean = self._is_clean(body)
+            if clean:
+                attributes: Any = record.attributes
+                if type(attributes) is BoundedAttributes:  # its plain dict, past its lock
+                    attributes = attributes._dict
+                if not attributes or self._all_clean(attributes.values()):
+                    return
             self._validate(record)
         except Exception as exc:
             track_error("security_validation", f"validation failed ({type(exc).__name__})")
