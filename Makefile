@@ -5,8 +5,12 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 INSTRUMENTATIONS := $(wildcard instrumentations/*/pyproject.toml)
 STAMP := $(VENV)/.hydra-installed
+# The redaction scanner, compiled in place with mypyc (mypy's compiler; see the README's
+# "Compiled scanner"). If compiling fails, the same modules run as plain Python.
+COMPILED := $(addprefix src/hydra_otel/data_protection/,_search.py _validators.py _families.py _numbers.py _scanner.py)
+COMPILED_STAMP := src/hydra_otel/data_protection/.compiled
 
-.PHONY: demo test lint typecheck bench clean install
+.PHONY: demo test lint typecheck bench clean install compile pure
 
 $(STAMP): pyproject.toml $(INSTRUMENTATIONS)
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +18,25 @@ $(STAMP): pyproject.toml $(INSTRUMENTATIONS)
 	$(PIP) install -e '.[test,lint,bench]' $(foreach p,$(INSTRUMENTATIONS),-e $(dir $(p)))
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(COMPILED_STAMP)
 
-demo: $(STAMP)
+$(COMPILED_STAMP): $(COMPILED) $(STAMP)
+	rm -f src/hydra_otel/data_protection/_*.so src/*__mypyc.*.so
+	cd src && MYPYC_OPT_LEVEL=3 ../$(VENV)/bin/mypyc $(COMPILED:src/%=%) >../$(VENV)/mypyc.log 2>&1 \
+		&& touch ../$(COMPILED_STAMP) \
+		|| (rm -f hydra_otel/data_protection/_*.so *__mypyc.*.so; \
+		    echo "note: the scanner could not be compiled (see $(VENV)/mypyc.log); it runs as plain Python")
+	rm -rf src/build src/.mypy_cache
+
+compile: $(COMPILED_STAMP)
+
+pure:
+	rm -f $(COMPILED_STAMP) src/hydra_otel/data_protection/_*.so src/*__mypyc.*.so
+
+demo: $(STAMP) $(COMPILED_STAMP)
 	$(PY) examples/run_demo.py
 
-test: $(STAMP)
+test: $(STAMP) $(COMPILED_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
@@ -29,8 +46,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) $(COMPILED_STAMP)
 	$(PY) -m benchmarks
 
-clean:
+clean: pure
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
