@@ -5,10 +5,12 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 INSTRUMENTATIONS := $(wildcard instrumentations/*/pyproject.toml)
 STAMP := $(VENV)/.hydra-installed
-# The redaction scanner, compiled in place with mypyc (mypy's compiler; see the README's
-# "Compiled scanner"). If compiling fails, the same modules run as plain Python.
-COMPILED := $(addprefix src/hydra_otel/data_protection/,_search.py _validators.py _families.py _numbers.py _scanner.py)
-COMPILED_STAMP := src/hydra_otel/data_protection/.compiled
+# The redaction scanner and the OTLP encoder, compiled in place with mypyc (mypy's compiler;
+# see the README's "Compiled modules"). If compiling fails, they run as plain Python.
+COMPILED := $(addprefix src/hydra_otel/data_protection/,_search.py _validators.py _families.py _numbers.py _scanner.py) \
+	$(addprefix src/hydra_otel/export/otlp/,_wire.py _any_value.py _encoder.py)
+COMPILED_BUILDS := $(patsubst %.py,%.*.so,$(COMPILED)) src/*__mypyc.*.so
+COMPILED_STAMP := src/hydra_otel/.compiled
 
 .PHONY: demo test lint typecheck bench clean install compile pure
 
@@ -21,17 +23,17 @@ $(STAMP): pyproject.toml $(INSTRUMENTATIONS)
 install: $(STAMP) $(COMPILED_STAMP)
 
 $(COMPILED_STAMP): $(COMPILED) $(STAMP)
-	rm -f src/hydra_otel/data_protection/_*.so src/*__mypyc.*.so
+	rm -f $(COMPILED_BUILDS)
 	cd src && MYPYC_OPT_LEVEL=3 ../$(VENV)/bin/mypyc $(COMPILED:src/%=%) >../$(VENV)/mypyc.log 2>&1 \
-		&& touch ../$(COMPILED_STAMP) \
-		|| (rm -f hydra_otel/data_protection/_*.so *__mypyc.*.so; \
-		    echo "note: the scanner could not be compiled (see $(VENV)/mypyc.log); it runs as plain Python")
+		|| (cd .. && rm -f $(COMPILED_BUILDS); \
+		    echo "note: could not compile with mypyc (see $(VENV)/mypyc.log); running as plain Python")
+	touch $(COMPILED_STAMP)
 	rm -rf src/build src/.mypy_cache
 
 compile: $(COMPILED_STAMP)
 
 pure:
-	rm -f $(COMPILED_STAMP) src/hydra_otel/data_protection/_*.so src/*__mypyc.*.so
+	rm -f $(COMPILED_STAMP) $(COMPILED_BUILDS)
 
 demo: $(STAMP) $(COMPILED_STAMP)
 	$(PY) examples/run_demo.py
