@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 INSTRUMENTATIONS := $(wildcard instrumentations/*/pyproject.toml)
 STAMP := $(VENV)/.hydra-installed
-# The redaction scanner and the OTLP encoder, compiled in place with mypyc (mypy's compiler;
+# The redaction engine and the OTLP encoder, compiled in place with mypyc (mypy's compiler;
 # see the README's "Compiled modules"). If compiling fails, they run as plain Python.
-COMPILED := $(addprefix src/hydra_otel/data_protection/,_search.py _validators.py _families.py _numbers.py _scanner.py) \
+COMPILED := $(addprefix src/hydra_otel/data_protection/,_search.py _validators.py _families.py _numbers.py _scanner.py \
+		_sanitizer.py _walker.py _key_rules.py _tokens.py _report.py _attribute_access.py) \
 	$(addprefix src/hydra_otel/export/otlp/,_wire.py _any_value.py _encoder.py)
 COMPILED_BUILDS := $(patsubst %.py,%.*.so,$(COMPILED)) src/*__mypyc.*.so
 COMPILED_STAMP := src/hydra_otel/.compiled

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Final
 
 SECRET_WORDS: frozenset[str] = frozenset(
     {
@@ -86,11 +87,11 @@ class SensitiveKeyRules:
 
     __slots__ = ("_builtin", "_cache", "_extra_sensitive", "_extra_words", "_ignored")
 
-    SENSITIVE = 1
+    SENSITIVE: Final = 1
     """Verdict: the value is redacted whatever it holds."""
-    IGNORED = 2
+    IGNORED: Final = 2
     """Verdict: the value is kept verbatim."""
-    NORMAL = 0
+    NORMAL: Final = 0
     """Verdict: the value is scanned by the detectors."""
 
     def __init__(
