@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import tomllib
 from pathlib import Path
 
 _REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +41,15 @@ def test_the_list_above_is_what_the_makefile_compiles() -> None:
     listed = set()
     for directory, names in re.findall(r"addprefix src/([\w/]+)/,([\w. ]+)\)", definition):
         listed |= {f"{directory}/{name}".replace("/", ".")[: -len(".py")] for name in names.split()}
+    assert listed == set(COMPILED_MODULES)
+
+
+def test_the_list_above_is_what_a_compiled_wheel_compiles() -> None:
+    """``HATCH_BUILD_HOOK_ENABLE_MYPYC=true python -m build --wheel`` builds the same set."""
+    project = tomllib.loads((_REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    hook = project["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["mypyc"]
+    assert hook["enable-by-default"] is False  # an sdist install without a compiler still works
+    listed = {path[len("src/") : -len(".py")].replace("/", ".") for path in hook["include"]}
     assert listed == set(COMPILED_MODULES)
 
 
