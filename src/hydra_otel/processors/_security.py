@@ -41,30 +41,27 @@ class SecurityValidationProcessor(LogRecordProcessor):
     def apply(self, record: LogRecord) -> None:
         """What ``on_emit`` does, on the API ``LogRecord`` itself (hydra's emit path)."""
         try:
-            body = record.body  # the clean record, decided here without a further call
+            body = record.body  # the common case, a clean record, decided without a call
             if type(body) is str:
-                clean = len(body) <= self._max_length and body.isprintable()
+                body_clean = len(body) <= self._max_length and body.isprintable()
             else:
-                clean = self._is_clean(body)
-            if clean:
-                attributes: Any = record.attributes
-                if type(attributes) is BoundedAttributes:  # its plain dict, past its lock
-                    attributes = attributes._dict
-                if not attributes or self._all_clean(attributes.values()):
-                    return
-            self._validate(record)
+                body_clean = self._is_clean(body)
+            attributes: Any = record.attributes
+            values = attributes._dict if type(attributes) is BoundedAttributes else attributes
+            attributes_clean = not values or self._all_clean(values.values())  # (past its lock)
+            if not (body_clean and attributes_clean):
+                self._neutralize(record, body_clean, attributes_clean)
         except Exception as exc:
             track_error("security_validation", f"validation failed ({type(exc).__name__})")
 
-    def _validate(self, record: Any) -> None:
-        body = record.body
+    def _neutralize(self, record: Any, body_clean: bool, attributes_clean: bool) -> None:
         findings: list[SecurityFinding] = []
-        if not self._is_clean(body):
-            body, findings = self._validator.validate_body(body)
+        if not body_clean:
+            body, findings = self._validator.validate_body(record.body)
             if findings:
                 record.body = body
         attributes = record.attributes
-        if attributes and not self._all_clean(attributes.values()):
+        if not attributes_clean:
             findings += self._validator.validate_attributes(attributes)
         if findings and attributes is not None:
             attributes[NEUTRALIZED] = ",".join(sorted({f.kind for f in findings}))
