@@ -274,11 +274,12 @@ class RecordAttributeEncoder:
         """Everything of an int attribute field before its varint (the value's bytes)."""
         head = self._int_heads.get((key, varint_size))
         if head is None:
-            pair_size = len(self._key_field(key)) + len(_VALUE) + 1 + len(_INT) + varint_size
+            key_field = self._key_field(key)
+            pair_size = len(key_field) + len(_VALUE) + 1 + len(_INT) + varint_size
             head = (
                 _RECORD_ATTRIBUTE
                 + _length(pair_size)
-                + self._key_field(key)
+                + key_field
                 + _VALUE
                 + _length(len(_INT) + varint_size)
                 + _INT
