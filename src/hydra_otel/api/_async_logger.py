@@ -1,7 +1,7 @@
 """AsyncHydraLogger: the Hydra API for asyncio code, never blocking the loop on I/O.
 
 A record of a layer whose emit path does no I/O (hydra's own processors into OTLP
-destinations) is emitted on the calling thread, as HydraLogger emits it: into the
+destinations) is emitted on the calling thread, as HydraLogger emits it: encoded into the
 export processor's queue in a few microseconds, with no thread to hand over to. Any
 other record, and any record that would overtake a queued one, takes the queue: the call
 does the part that must happen at call time (level filter, ``extra`` snapshot,

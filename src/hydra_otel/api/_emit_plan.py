@@ -4,10 +4,9 @@ When every processor behind a logger is one hydra knows (the safety processors, 
 fallback export processor, and the layer views and multi-processors that group them), a
 record does not need to go through the SDK's dispatch: the safety processors work on
 the API ``LogRecord`` directly, and an export processor whose exporter is hydra's OTLP
-one queues the record's fields for its export thread to encode
-(``FallbackExportProcessor.emit_encoded``) instead of a copy of the record. Steps run
-in the order the processors were added, behind the same severity gates, so the bytes
-that leave are the same.
+one encodes the record on the spot (``FallbackExportProcessor.emit_encoded``) instead of
+copying it for its background thread. Steps run in the order the processors were added,
+behind the same severity gates, so the bytes that leave are the same.
 
 Any other processor (a user's own, the audit chain, a subclass of ours) makes the plan
 *standard*: the whole logger then takes the SDK's path, so that processor sees an

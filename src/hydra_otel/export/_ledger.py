@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, deque
-from collections.abc import Callable
 from typing import Any
 
 from hydra_otel.export._batch import DONE, MEMORY, SPOOLED, SPOOLING, Batch, MemoryRing
@@ -33,7 +32,6 @@ class Ledger:
         "dropped",
         "emitted",
         "exported",
-        "finish_taken",
         "handoff",
         "has_work",
         "inflight",
@@ -78,9 +76,6 @@ class Ledger:
         self.replayed = self.recovered = self.inherited_spooled = self.inherited_dropped = 0
         self.adopted = 0
         self.dropped: Counter[str] = Counter()
-        self.finish_taken: Callable[[list[QueuedRecord], list[int]], None] | None = None
-        """Called by :meth:`take_queue` on what it took, outside the lock: the processor
-        encodes its deferred records there (see ``hydra_otel.export._encoded``)."""
         self.resend: deque[tuple[Delivered, int]] = deque()
         """Acknowledged batches to send again (see :mod:`._redelivery`); outside the invariant."""
         self.resend_records = self.redelivered = 0
@@ -88,10 +83,7 @@ class Ledger:
     # -- the queue -------------------------------------------------------------------
 
     def take_queue(self, limit: int | None = None) -> Taken:
-        """Move up to ``limit`` (default all) queued records, oldest first, into memory.
-
-        What it returns is finished (:attr:`finish_taken`): no deferred record leaves.
-        """
+        """Move up to ``limit`` (default all) queued records, oldest first, into memory."""
         with self.lock:
             queue, sizes = self.queue, self.queue_sizes
             if limit is None or limit >= len(queue):
@@ -105,10 +97,7 @@ class Ledger:
                 self.queue_bytes -= sum(taken_sizes)
             self.memory_records += len(records)
             self.queue_records = len(queue)
-        finish = self.finish_taken
-        if finish is not None and records:
-            finish(records, taken_sizes)
-        return records, taken_sizes
+            return records, taken_sizes
 
     def held_records(self) -> int:
         """Records under the queue's limits: queued plus handed to the sender."""

@@ -20,7 +20,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from hydra_otel.core import ConfigurationError, track_error
 from hydra_otel.export import _otel_metrics
 from hydra_otel.export._capture import RECORD_UID_KEY
-from hydra_otel.export._encoded import QueuedRecord, defer, group_id, is_deferred
+from hydra_otel.export._encoded import group_id
 from hydra_otel.export._options import FallbackExportOptions
 from hydra_otel.export._persist import SpoolFactory
 from hydra_otel.export._pipeline import Pipeline
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
 
 ENCODED_OVERHEAD_BYTES = 96
 """Approximate memory of a pre-encoded record besides its bytes."""
-
-_ENCODE_SLICE = 256
-"""Deferred records encoded per call into the compiled encoder: about half a
-millisecond, the longest the export thread then holds the GIL without a break."""
 
 
 class FallbackExportProcessor(LogRecordProcessor):
@@ -111,31 +107,24 @@ class FallbackExportProcessor(LogRecordProcessor):
         return self._log_encoder is not None
 
     def emit_encoded(self, log: LogRecord, resource: Resource, scope: InstrumentationScope) -> None:
-        """Hydra's own emit path: queue ``log``'s fields, to be encoded on the export thread.
+        """Hydra's own emit path: encode ``log`` now and queue the bytes instead of a copy.
 
-        What ``on_emit`` does for a ``ReadWriteLogRecord`` of these three parts, for a
-        fraction of the work: instead of a snapshot, a flat tuple of the record's fields
-        is queued (``hydra_otel.export._encoded.deferred``), and the export thread that
-        takes it off the queue encodes it into the OTLP bytes the exporter would have
-        produced from the snapshot, its ``log.record.uid`` included. A record whose body
-        or attribute values could still change after this call (a dict body, a list
-        value) is encoded here instead. Used by HydraLogger and the stdlib bridge when
-        every processor of the chain is one of hydra's; requires :attr:`encodes_on_emit`.
-        Never raises, never does I/O.
+        What ``on_emit`` does for a ``ReadWriteLogRecord`` of these three parts, for
+        half the work: the record is encoded once, here, into the OTLP bytes the exporter
+        would have produced from the snapshot (its ``log.record.uid`` included), and the
+        background threads only join those bytes. Used by HydraLogger and the stdlib
+        bridge when every processor of the chain is one of hydra's; requires
+        :attr:`encodes_on_emit`. Never raises, never does I/O.
         """
         try:
             pipeline = self._pipeline
-            group = self._last_group
-            if group[0] is not resource or group[1] is not scope:
-                group = self._last_group = (resource, scope, group_id(resource, scope))
-            taken = defer(log, group[2], RECORD_UID_KEY)
-            if taken is not None:
-                pipeline.accept(*taken)
-                return
             encoder = self._log_encoder
             assert encoder is not None
             uid = pipeline.capture.uid_for(log.attributes)
             field = encoder.encode_log_field(log, (RECORD_UID_KEY, uid) if uid else None)
+            group = self._last_group
+            if group[0] is not resource or group[1] is not scope:
+                group = self._last_group = (resource, scope, group_id(resource, scope))
             pipeline.accept((field, group[2]), len(field) + ENCODED_OVERHEAD_BYTES)
         except Exception as error:
             track_error("export_on_emit", repr(error))
@@ -202,46 +191,7 @@ class FallbackExportProcessor(LogRecordProcessor):
 
     def _new_pipeline(self, spool: SqliteSpool | None) -> Pipeline:
         factory, directory = _spool_factory(self._options, spool)
-        pipeline = Pipeline(self._exporter, self._options, spool, factory, directory)
-        if self._log_encoder is not None:
-            pipeline.ledger.finish_taken = self._encode_deferred
-        return pipeline
-
-    def _encode_deferred(self, records: list[QueuedRecord], sizes: list[int]) -> None:
-        """Turn the deferred records among ``records`` into pre-encoded ones, in place.
-
-        Runs on whichever thread took them off the queue (an export thread, or the
-        caller's in ``sync``), outside the ledger's lock, a slice at a time so that the
-        application's threads get the GIL in between. Each record gets its
-        ``log.record.uid`` here, in queue order, and its size becomes that of its bytes.
-        A record that cannot be encoded (not expected: its values were checked when it
-        was queued) is counted as dropped with reason ``encode_error``.
-        """
-        encoder: Any = self._log_encoder
-        uid_for = self._pipeline.capture.uid_for  # deferred records never carry their own
-        failed: list[int] = []
-        for start in range(0, len(records), _ENCODE_SLICE):
-            try:
-                failed += encoder.encode_deferred_records(
-                    records,
-                    sizes,
-                    start,
-                    min(start + _ENCODE_SLICE, len(records)),
-                    uid_for,
-                    RECORD_UID_KEY,
-                    ENCODED_OVERHEAD_BYTES,
-                )
-            except Exception as error:
-                track_error("export_encode", repr(error))
-                failed += [
-                    index
-                    for index in range(start, min(start + _ENCODE_SLICE, len(records)))
-                    if is_deferred(records[index])
-                ]
-        if failed:
-            for index in reversed(failed):
-                del records[index], sizes[index]
-            self._pipeline.ledger.drop("encode_error", len(failed))
+        return Pipeline(self._exporter, self._options, spool, factory, directory)
 
     def _restart_after_fork(self) -> None:
         """In the child: forget the parent's pipeline and start an empty one lazily."""

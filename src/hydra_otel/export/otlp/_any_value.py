@@ -182,39 +182,31 @@ class RecordAttributeEncoder:
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
         """Append one encoded ``attributes`` field per attribute to ``parts``."""
+        pairs = self._pairs
+        last_ints = self._last_ints
         items = attributes.items() if type(attributes) is dict else attribute_items(attributes)
         for key, value in items:
-            parts.append(self.pair_field(key, value))
-
-    def append_pairs(self, parts: list[bytes], flat: tuple[Any, ...], start: int) -> None:
-        """Append one field per attribute whose key and value alternate in ``flat[start:]``."""
-        for index in range(start, len(flat) - 1, 2):
-            parts.append(self.pair_field(flat[index], flat[index + 1]))
-
-    def pair_field(self, key: str, value: object) -> bytes:
-        """The encoded ``attributes`` field of one attribute (b"" when it cannot be)."""
-        value_type = type(value)
-        if value_type is str:
-            field = self._pairs.get((key, value))
-            if field is None:
-                field = self._new_str_pair(key, value)  # type: ignore[arg-type]
-            return field
-        if value_type is int:
-            if -_SMALL_INT <= value < _SMALL_INT:  # type: ignore[operator]
-                field = self._pairs.get((key, value, int))
-            else:  # a large int: the same as last time for this key (thread.id), or new
-                last = self._last_ints.get(key)
-                field = last[1] if last is not None and last[0] == value else None
-            if field is None:
-                field = self._new_int_pair(key, value)  # type: ignore[arg-type]
-            return field
-        cache_key = (key, value, value_type)
-        field = self._pairs.get(cache_key) if value_type is bool else None
-        if field is None:
-            field = self._encode(key, value)
-            if value_type is bool:
-                self._remember(cache_key, field)
-        return field
+            value_type = type(value)
+            if value_type is str:
+                field = pairs.get((key, value))
+                if field is None:
+                    field = self._new_str_pair(key, value)  # type: ignore[arg-type]
+            elif value_type is int:
+                if -_SMALL_INT <= value < _SMALL_INT:  # type: ignore[operator]
+                    field = pairs.get((key, value, int))
+                else:  # a large int: the same as last time for this key (thread.id), or new
+                    last = last_ints.get(key)
+                    field = last[1] if last is not None and last[0] == value else None
+                if field is None:
+                    field = self._new_int_pair(key, value)  # type: ignore[arg-type]
+            else:
+                cache_key = (key, value, value_type)
+                field = pairs.get(cache_key) if value_type is bool else None
+                if field is None:
+                    field = self._encode(key, value)
+                    if value_type is bool:
+                        self._remember(cache_key, field)
+            parts.append(field)
 
     def _key_field(self, key: str) -> bytes:
         field = self._keys.get(key)

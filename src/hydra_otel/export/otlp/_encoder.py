@@ -17,12 +17,7 @@ from opentelemetry._logs import SeverityNumber
 from opentelemetry.sdk._logs import ReadableLogRecord, ReadWriteLogRecord
 
 from hydra_otel.core import track_error
-from hydra_otel.export._encoded import (
-    DEFERRED_ATTRIBUTES,
-    DEFERRED_GROUP,
-    PreEncodedLogRecord,
-    group_of,
-)
+from hydra_otel.export._encoded import PreEncodedLogRecord, group_of
 from hydra_otel.export.otlp._any_value import (
     RecordAttributeEncoder,
     encode_any_value,
@@ -55,8 +50,6 @@ _pack_keyed_fixed64 = struct.Struct("<BQ").pack
 """A one-byte field key and a fixed64 value (the timestamps) in one call."""
 
 _MISSING = object()
-_SEVERITY_BY_VALUE: dict[int, SeverityNumber] = {number.value: number for number in SeverityNumber}
-"""SeverityNumber by value: deferred records carry the plain int (see ``_encoded``)."""
 _MAX_CACHED_HEADERS = 256
 _MAX_CACHED_BODIES = 4096
 _LONGEST_CACHED_BODY = 256
@@ -263,109 +256,17 @@ class OTLPLogsEncoder:
         self, log: Any, dropped: int = 0, unique_attribute: tuple[str, str] | None = None
     ) -> bytes:
         """Return the body of the ``LogRecord`` message of an API ``LogRecord``."""
-        return self._encode_fields(
-            log.timestamp,
-            log.severity_number,
-            log.severity_text,
-            log.body,
-            log.attributes,
-            dropped,
-            unique_attribute,
-            log.trace_flags,
-            log.trace_id,
-            log.span_id,
-            log.observed_timestamp,
-            log.event_name,
-        )
-
-    def encode_deferred_field(
-        self, entry: tuple[Any, ...], unique_attribute: tuple[str, str] | None = None
-    ) -> bytes:
-        """Return a deferred record (``hydra_otel.export._encoded.defer``) as a ready
-        ``log_records`` field: the same bytes :meth:`encode_log_field` gives for the
-        ``LogRecord`` it was taken from."""
-        return length_delimited(
-            _LOG_RECORD,
-            self._encode_fields(
-                entry[0],
-                _SEVERITY_BY_VALUE[entry[2]],
-                entry[3],
-                entry[4],
-                None,
-                0,
-                unique_attribute,
-                entry[7],
-                entry[5],
-                entry[6],
-                entry[1],
-                entry[8],
-                entry,
-            ),
-        )
-
-    def encode_deferred_records(
-        self,
-        records: list[Any],
-        sizes: list[int],
-        start: int,
-        stop: int,
-        uid_for: Any,
-        uid_key: str,
-        overhead: int,
-    ) -> list[int]:
-        """Turn the deferred records among ``records[start:stop]`` into pre-encoded
-        ``(field, group id)`` records, in place; return the indexes that failed.
-
-        ``uid_for(None)`` gives each record's unique ``uid_key`` attribute (None: none
-        added); ``sizes[i]`` becomes the field's length plus ``overhead``. One call
-        per slice of a batch: the loop runs compiled, and between slices another thread
-        can take the GIL.
-        """
-        failed: list[int] = []
-        for index in range(start, stop):
-            record = records[index]
-            if type(record) is not tuple or len(record) < DEFERRED_ATTRIBUTES:
-                continue
-            try:
-                uid = uid_for(None)
-                field = self.encode_deferred_field(record, (uid_key, uid) if uid else None)
-            except Exception as error:  # values were checked at emit time; not expected
-                track_error("export_encode", repr(error))
-                failed.append(index)
-                continue
-            records[index] = (field, record[DEFERRED_GROUP])
-            sizes[index] = len(field) + overhead
-        return failed
-
-    def _encode_fields(
-        self,
-        timestamp: int | None,
-        number: Any,
-        text: str | None,
-        body: Any,
-        attributes: Any,
-        dropped: int,
-        unique_attribute: tuple[str, str] | None,
-        trace_flags: int | None,
-        trace_id: int | None,
-        span_id: int | None,
-        observed: int | None,
-        event_name: str | None,
-        flat: tuple[Any, ...] | None = None,
-    ) -> bytes:
-        """The ``LogRecord`` message's fields, in field-number order.
-
-        The attributes are ``attributes`` (a mapping), or else the keys and values
-        that alternate in ``flat`` from ``DEFERRED_ATTRIBUTES`` on (a deferred record).
-        """
         parts: list[bytes] = []
+        timestamp = log.timestamp
         if timestamp:
             parts.append(_pack_keyed_fixed64(_TIME_KEY, timestamp))
+        number, text = log.severity_number, log.severity_text
         cached = self._severities.get(text)
         if cached is not None and cached[0] is number:
             parts.append(cached[1])
         else:
             parts.append(self._new_severity(number, text))
+        body = log.body
         if type(body) is str:
             field = self._bodies.get(body)
             if field is None:
@@ -373,20 +274,19 @@ class OTLPLogsEncoder:
             parts.append(field)
         else:
             parts.append(_encode_body(body))
-        if attributes:
-            self._attributes.append_to(parts, attributes)
-        elif flat is not None:
-            self._attributes.append_pairs(parts, flat, DEFERRED_ATTRIBUTES)
+        if log.attributes:
+            self._attributes.append_to(parts, log.attributes)
         if unique_attribute is not None:
             parts.append(self._attributes.unique_str_pair(*unique_attribute))
         if dropped:
             parts.append(_DROPPED + varint(dropped))
-        if trace_id or span_id or trace_flags:
-            self._append_trace_context(parts, trace_flags, trace_id, span_id)
+        if log.trace_id or log.span_id or log.trace_flags:
+            self._append_trace_context(parts, log.trace_flags, log.trace_id, log.span_id)
+        observed = log.observed_timestamp
         if observed:
             parts.append(_pack_keyed_fixed64(_OBSERVED_TIME_KEY, observed))
-        if event_name:
-            parts.append(string_field(_EVENT_NAME, event_name))
+        if log.event_name:
+            parts.append(string_field(_EVENT_NAME, log.event_name))
         return b"".join(parts)
 
     @staticmethod
