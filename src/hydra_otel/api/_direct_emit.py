@@ -22,9 +22,13 @@ from opentelemetry._logs import Logger, LogRecord, SeverityNumber
 from opentelemetry.context import get_current
 from opentelemetry.sdk._logs import Logger as SdkLogger
 from opentelemetry.sdk._logs import ReadWriteLogRecord
-from opentelemetry.trace import get_current_span
+from opentelemetry.trace import INVALID_SPAN, get_current_span
+from opentelemetry.trace.propagation import _SPAN_KEY
 
 from hydra_otel.api._emit_plan import EmitPlan, plan_for
+
+_NO_SPAN_FLAGS = INVALID_SPAN.get_span_context().trace_flags
+"""The trace flags of a record emitted outside any span (the invalid span's)."""
 
 _SDK_LOGGER_FIELDS = (
     "_resource",
@@ -95,14 +99,18 @@ class DirectEmitter:
         if not logger._logger_config.is_enabled:
             return
         context = get_current()
-        span_context = get_current_span(context).get_span_context()
         record = LogRecord.__new__(LogRecord)
         record.timestamp = timestamp
         record.observed_timestamp = time_ns()
         record.context = context
-        record.trace_id = span_context.trace_id
-        record.span_id = span_context.span_id
-        record.trace_flags = span_context.trace_flags
+        if context.get(_SPAN_KEY) is None:  # no span: what get_current_span() would give
+            record.trace_id = record.span_id = 0
+            record.trace_flags = _NO_SPAN_FLAGS
+        else:
+            span_context = get_current_span(context).get_span_context()
+            record.trace_id = span_context.trace_id
+            record.span_id = span_context.span_id
+            record.trace_flags = span_context.trace_flags
         record.severity_text = severity_text
         record.severity_number = severity_number
         record.body = body

@@ -9,9 +9,10 @@ itself with a context variable that the bridge and the loggers check before emit
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-from collections.abc import Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar, Token
 
 INTERNAL_LOGGER_NAME = "hydra_otel.internal"
 
@@ -26,10 +27,11 @@ if not internal_logger.handlers:
 _in_pipeline: ContextVar[bool] = ContextVar("hydra_otel_in_pipeline", default=False)
 
 
-def in_pipeline() -> bool:
-    """Return True while the current context is already inside hydra's logging path."""
-    return _in_pipeline.get()
+in_pipeline: Callable[[], bool] = _in_pipeline.get
+"""Return True while the current context is already inside hydra's logging path.
 
+The ContextVar's own method, not a function around it: the loggers and the bridge
+call it on every record, and a Python call costs more than the check."""
 
 @contextlib.contextmanager
 def pipeline_guard() -> Iterator[None]:
@@ -41,11 +43,9 @@ def pipeline_guard() -> Iterator[None]:
         _in_pipeline.reset(token)
 
 
-def enter_pipeline() -> object:
-    """Cheaper form of :func:`pipeline_guard` for hot paths; pass the token to :func:`leave_pipeline`."""
-    return _in_pipeline.set(True)
+enter_pipeline: Callable[[], Token[bool]] = functools.partial(_in_pipeline.set, True)
+"""Cheaper form of :func:`pipeline_guard` for hot paths; pass the token to
+:func:`leave_pipeline`. Like :data:`in_pipeline`, a C callable (no Python frame)."""
 
-
-def leave_pipeline(token: object) -> None:
-    """Undo :func:`enter_pipeline`."""
-    _in_pipeline.reset(token)  # type: ignore[arg-type]
+leave_pipeline: Callable[[Token[bool]], None] = _in_pipeline.reset
+"""Undo :data:`enter_pipeline`."""
