@@ -33,6 +33,7 @@ in_pipeline: Callable[[], bool] = _in_pipeline.get
 The ContextVar's own method, not a function around it: the loggers and the bridge
 call it on every record, and a Python call costs more than the check."""
 
+
 @contextlib.contextmanager
 def pipeline_guard() -> Iterator[None]:
     """Mark the enclosed block as running inside the logging path."""
