@@ -25,7 +25,7 @@ def _parse() -> argparse.Namespace:
     )
     parser.add_argument("command", nargs="?", choices=("table", "outage"), default="table")
     parser.add_argument("--seconds", type=float, default=3.0, help="producing time per scenario")
-    parser.add_argument("--rounds", type=int, default=3, help="runs per scenario (median kept)")
+    parser.add_argument("--rounds", type=int, default=5, help="runs per scenario (median kept)")
     parser.add_argument("--quick", action="store_true", help="0.5 s per scenario, one round")
     parser.add_argument(
         "--scenarios",
