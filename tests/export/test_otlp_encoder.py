@@ -316,3 +316,24 @@ def test_one_key_whose_ints_change_varint_size_and_sign_stays_exact() -> None:
     ]
     for _ in range(2):
         _assert_same_message(encoder.encode(batch), batch)
+
+
+def test_equal_values_of_different_types_under_one_key_are_cached_apart() -> None:
+    """``True == 1 == 1.0`` and ``"1"``: each must keep its own AnyValue, cached or not."""
+    encoder = OTLPLogsEncoder()
+    resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")
+    values: list[Any] = [True, 1, 1.0, "1", False, 0, 0.0, "", 1, True, "1", 0, False]
+    batch = [
+        ReadableLogRecord(LogRecord(body="b", attributes={"v": value}), resource, scope)
+        for value in values
+    ]
+    for _ in range(2):  # the second time every pair comes from the cache
+        _assert_same_message(encoder.encode(batch), batch)
+
+
+def test_an_attribute_whose_key_is_not_a_string_is_skipped_like_the_sdk_skips_it() -> None:
+    resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")
+    attributes: dict[Any, Any] = {"before": "x", 7: "seven", "after": 2}
+    batch = [ReadableLogRecord(LogRecord(body="b", attributes=attributes), resource, scope)]
+    _assert_same_message(OTLPLogsEncoder().encode(batch), batch)
+    assert "attribute 7 skipped" in str(get_error_stats())

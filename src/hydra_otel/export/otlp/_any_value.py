@@ -8,7 +8,7 @@ bytes decode to the same message the SDK would build.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from opentelemetry.attributes import BoundedAttributes
 
@@ -167,46 +167,76 @@ class RecordAttributeEncoder:
     key is cached too, so a pair seen for the first time (an id, a counter, a duration)
     only encodes its value. The caches are bounded: when one reaches its limit it is
     emptied and refilled.
+
+    Cached fields are found by attribute key, then by value, in dicts of their own per
+    value type: no tuple is built and hashed per attribute, and lookups stay on the
+    str-keyed fast path (``True == 1`` is why ints and bools are kept apart).
     """
 
-    __slots__ = ("_int_heads", "_keys", "_last_ints", "_max_cached_pairs", "_pairs",
-                 "_unique_heads")  # fmt: skip
+    __slots__ = ("_bool_fields", "_cached_pairs", "_int_fields", "_int_heads", "_keys",
+                 "_last_ints", "_max_cached_pairs", "_str_fields", "_unique_heads")  # fmt: skip
 
     def __init__(self, max_cached_pairs: int = 8192) -> None:
-        self._pairs: dict[tuple[object, ...], bytes] = {}
+        self._str_fields: dict[object, dict[str, bytes]] = {}
+        self._int_fields: dict[object, dict[int, bytes]] = {}
+        self._bool_fields: dict[object, dict[bool, bytes]] = {}
+        self._cached_pairs = 0
         self._keys: dict[str, bytes] = {}
-        self._unique_heads: dict[tuple[str, int], bytes] = {}
-        self._last_ints: dict[str, tuple[int, bytes]] = {}
-        self._int_heads: dict[tuple[str, int], bytes] = {}
+        self._unique_heads: dict[str, dict[int, bytes]] = {}
+        self._last_ints: dict[object, tuple[int, bytes]] = {}
+        self._int_heads: dict[str, dict[int, bytes]] = {}
         self._max_cached_pairs = max_cached_pairs
 
     def append_to(self, parts: list[bytes], attributes: Mapping[str, object]) -> None:
         """Append one encoded ``attributes`` field per attribute to ``parts``."""
-        pairs = self._pairs
-        last_ints = self._last_ints
-        items = attributes.items() if type(attributes) is dict else attribute_items(attributes)
-        for key, value in items:
-            value_type = type(value)
-            if value_type is str:
-                field = pairs.get((key, value))
-                if field is None:
-                    field = self._new_str_pair(key, value)  # type: ignore[arg-type]
-            elif value_type is int:
-                if -_SMALL_INT <= value < _SMALL_INT:  # type: ignore[operator]
-                    field = pairs.get((key, value, int))
-                else:  # a large int: the same as last time for this key (thread.id), or new
-                    last = last_ints.get(key)
-                    field = last[1] if last is not None and last[0] == value else None
-                if field is None:
-                    field = self._new_int_pair(key, value)  # type: ignore[arg-type]
-            else:
-                cache_key = (key, value, value_type)
-                field = pairs.get(cache_key) if value_type is bool else None
-                if field is None:
-                    field = self._encode(key, value)
-                    if value_type is bool:
-                        self._remember(cache_key, field)
-            parts.append(field)
+        if type(attributes) is dict:
+            self._append_dict(parts, attributes)
+            return
+        for key, value in attribute_items(attributes):
+            parts.append(self._field(key, value))
+
+    def _append_dict(self, parts: list[bytes], attributes: dict[object, object]) -> None:
+        """:meth:`append_to` for a plain dict (the usual case), iterated natively."""
+        for key, value in attributes.items():
+            parts.append(self._field(key, value))
+
+    def _field(self, key: object, value: object) -> bytes:
+        """The encoded field of one attribute (b"" when it cannot be encoded)."""
+        if type(key) is not str:
+            track_error("otlp_encode", f"attribute {key!r} skipped: its key is not a string")
+            return b""
+        value_type = type(value)
+        if value_type is str:
+            by_str = self._str_fields.get(key)
+            if by_str is not None:
+                found = by_str.get(cast(str, value))
+                if found is not None:
+                    return found
+            return self._new_str_pair(key, cast(str, value))
+        if value_type is int:
+            number = cast(int, value)
+            if -_SMALL_INT <= number < _SMALL_INT:
+                by_int = self._int_fields.get(key)
+                if by_int is not None:
+                    found = by_int.get(number)
+                    if found is not None:
+                        return found
+            else:  # a large int: the same as last time for this key (thread.id), or new
+                last = self._last_ints.get(key)
+                if last is not None and last[0] == number:
+                    return last[1]
+            return self._new_int_pair(key, number)
+        if value_type is bool:
+            flag = cast(bool, value)
+            by_bool = self._bool_fields.get(key)
+            if by_bool is not None:
+                found = by_bool.get(flag)
+                if found is not None:
+                    return found
+            field = self._encode(key, value)
+            self._remember(self._bool_fields, key, flag, field)
+            return field
+        return self._encode(key, value)
 
     def _key_field(self, key: str) -> bytes:
         field = self._keys.get(key)
@@ -230,12 +260,15 @@ class RecordAttributeEncoder:
         except (AttributeError, ValueError) as error:
             track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
             return b""
-        head = self._unique_heads.get((key, len(text)))
+        by_length = self._unique_heads.get(key)
+        head = by_length.get(len(text)) if by_length is not None else None
         if head is None:
             field = self._new_str_pair(key, value, remember=False)
-            if len(self._unique_heads) >= _MAX_UNIQUE_HEADS:
-                self._unique_heads.clear()
-            self._unique_heads[(key, len(text))] = field[: len(field) - len(text)]
+            if by_length is None:
+                if len(self._unique_heads) >= _MAX_UNIQUE_HEADS:
+                    self._unique_heads.clear()
+                by_length = self._unique_heads[key] = {}
+            by_length[len(text)] = field[: len(field) - len(text)]
             return field
         return head + text
 
@@ -249,7 +282,7 @@ class RecordAttributeEncoder:
             return b""
         field = _RECORD_ATTRIBUTE + _length(len(pair)) + pair
         if remember and len(text) <= _LONGEST_CACHED_STRING:
-            self._remember((key, value), field)
+            self._remember(self._str_fields, key, value, field)
         return field
 
     def _new_int_pair(self, key: str, value: int) -> bytes:
@@ -260,7 +293,7 @@ class RecordAttributeEncoder:
             track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
             return b""
         if -_SMALL_INT <= value < _SMALL_INT:
-            self._remember((key, value, int), field)
+            self._remember(self._int_fields, key, value, field)
             return field
         # A large int is a counter, a duration or an id: new almost every time, so only
         # what precedes its varint is cached (per key and varint length, as for
@@ -272,7 +305,8 @@ class RecordAttributeEncoder:
 
     def _int_head(self, key: str, varint_size: int) -> bytes:
         """Everything of an int attribute field before its varint (the value's bytes)."""
-        head = self._int_heads.get((key, varint_size))
+        by_size = self._int_heads.get(key)
+        head = by_size.get(varint_size) if by_size is not None else None
         if head is None:
             key_field = self._key_field(key)
             pair_size = len(key_field) + len(_VALUE) + 1 + len(_INT) + varint_size
@@ -284,15 +318,27 @@ class RecordAttributeEncoder:
                 + _length(len(_INT) + varint_size)
                 + _INT
             )
-            if len(self._int_heads) >= _MAX_UNIQUE_HEADS:
-                self._int_heads.clear()
-            self._int_heads[(key, varint_size)] = head
+            if by_size is None:
+                if len(self._int_heads) >= _MAX_UNIQUE_HEADS:
+                    self._int_heads.clear()
+                by_size = self._int_heads[key] = {}
+            by_size[varint_size] = head
         return head
 
-    def _remember(self, cache_key: tuple[object, ...], field: bytes) -> None:
-        if len(self._pairs) >= self._max_cached_pairs:
-            self._pairs.clear()
-        self._pairs[cache_key] = field
+    def _remember(
+        self, fields: dict[object, Any], key: object, value: object, field: bytes
+    ) -> None:
+        """Cache ``field`` for ``key=value``; past the bound, every cached pair is dropped."""
+        if self._cached_pairs >= self._max_cached_pairs:
+            self._str_fields.clear()
+            self._int_fields.clear()
+            self._bool_fields.clear()
+            self._cached_pairs = 0
+        by_value = fields.get(key)
+        if by_value is None:
+            by_value = fields[key] = {}
+        by_value[value] = field
+        self._cached_pairs += 1
 
     @staticmethod
     def _encode(key: str, value: object) -> bytes:
