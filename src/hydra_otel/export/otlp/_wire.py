@@ -11,6 +11,9 @@ import struct
 
 _SMALL_VARINTS: tuple[bytes, ...] = tuple(bytes((n,)) for n in range(128))
 _UINT64_MASK = (1 << 64) - 1
+_TWO_BYTE_VARINTS: dict[int, bytes] = {}
+"""Two-byte varints (128..16383) made so far: record and attribute lengths, mostly a
+few hundred distinct values, each made once instead of per use."""
 
 pack_fixed64 = struct.Struct("<Q").pack
 """Little-endian unsigned 64-bit (wire type 1), used for nanosecond timestamps."""
@@ -25,7 +28,7 @@ def varint(value: int) -> bytes:
     if value < 0x80:
         return _SMALL_VARINTS[value]
     if value < 0x4000:  # two bytes: the length of most records and attributes
-        return bytes((value & 0x7F | 0x80, value >> 7))
+        return _two_byte_varint(value)
     if value < 0x200000:  # three bytes: counters, durations in microseconds
         return bytes((value & 0x7F | 0x80, (value >> 7) & 0x7F | 0x80, value >> 14))
     out = bytearray()
@@ -47,11 +50,18 @@ def int64_varint(value: int) -> bytes:
         if value < 0x80:
             return _SMALL_VARINTS[value]
         if value < 0x4000:
-            return bytes((value & 0x7F | 0x80, value >> 7))
+            return _two_byte_varint(value)
         return bytes((value & 0x7F | 0x80, (value >> 7) & 0x7F | 0x80, value >> 14))
     if not -(1 << 63) <= value < (1 << 63):
         raise ValueError(f"integer {value} does not fit in int64")
     return varint(value & _UINT64_MASK)
+
+
+def _two_byte_varint(value: int) -> bytes:
+    found = _TWO_BYTE_VARINTS.get(value)
+    if found is None:
+        found = _TWO_BYTE_VARINTS[value] = bytes((value & 0x7F | 0x80, value >> 7))
+    return found
 
 
 def tag(field_number: int, wire_type: int) -> bytes:
@@ -64,7 +74,7 @@ def length_delimited(key: bytes, payload: bytes) -> bytes:
     size = len(payload)
     if size < 0x80:
         return key + _SMALL_VARINTS[size] + payload
-    return key + varint(size) + payload
+    return b"".join((key, varint(size), payload))  # one copy of the payload, not two
 
 
 def string_field(key: bytes, text: str | None) -> bytes:
