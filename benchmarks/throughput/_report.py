@@ -198,7 +198,8 @@ def write_markdown(
         f"Every scenario runs in a fresh child process of its own and logs as fast as it can for "
         f"{seconds:g} s on one thread, {rounds} round(s) per scenario with the order alternating; "
         "the table shows each scenario's median round (by records/s). Round *n* of every "
-        "scenario runs before round *n + 1* of any, so a round's figures are side by side.",
+        "scenario runs before round *n + 1* of any, so a round's figures are side by side, "
+        "and within a round the compared pairs (a)-(e), (e)-(d) and (d)-(b) run back to back.",
         "Each call is one INFO record `user <id> logged in` with three attributes "
         "(`user.id`, `http.route`, `bench.seq` — a counter).",
         "- OTLP scenarios send over OTLP/HTTP (protobuf) to a real rotel collector, which "

@@ -167,12 +167,21 @@ def _await_delivery(collector: CollectorProcess, target: int, closed: float) -> 
     return collector.wait_for(target, since=closed, settle=_SETTLE_SECONDS, timeout=_DRAIN_TIMEOUT)
 
 
+RUN_ORDER = ("c", "f-loguru", "f-structlog", "a", "e", "d", "b")
+"""The order scenarios run in within a round (reversed every other round): the pairs the
+targets compare, (a)-(e), (e)-(d) and (d)-(b), run back to back, so each pair's figures
+come from the same stretch of the shared machine's time (one scenario's median call
+took up to 1.5x longer in one run than in another a minute later)."""
+
+
 def run_rounds(keys: list[str], seconds: float, rounds: int) -> list[list[ScenarioResult]]:
-    """Run every scenario ``rounds`` times, alternating the order; results per scenario."""
+    """Run every scenario ``rounds`` times, alternating the order; results per scenario,
+    in the order of ``keys``."""
     runs: dict[str, list[ScenarioResult]] = {key: [] for key in keys}
+    ranked = sorted(keys, key=lambda key: RUN_ORDER.index(key) if key in RUN_ORDER else -1)
     with CollectorProcess() as collector:
         for index in range(rounds):
-            order = keys if index % 2 == 0 else keys[::-1]
+            order = ranked if index % 2 == 0 else ranked[::-1]
             for key in order:
                 result = run_scenario(key, seconds, collector)
                 runs[key].append(result)
