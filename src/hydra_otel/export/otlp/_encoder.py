@@ -250,13 +250,26 @@ class OTLPLogsEncoder:
         a pre-encoded record (``hydra_otel.export._encoded.pre_encoded``) to put it in
         a batch.
         """
-        return length_delimited(_LOG_RECORD, self.encode_log(log, 0, unique_attribute))
+        parts = self._log_parts(log, 0, unique_attribute)
+        size = 0
+        for part in parts:
+            size += len(part)
+        parts[0] = _LOG_RECORD  # the two slots _log_parts leaves empty: one join, one copy
+        parts[1] = varint(size)
+        return b"".join(parts)
 
     def encode_log(
         self, log: Any, dropped: int = 0, unique_attribute: tuple[str, str] | None = None
     ) -> bytes:
         """Return the body of the ``LogRecord`` message of an API ``LogRecord``."""
-        parts: list[bytes] = []
+        return b"".join(self._log_parts(log, dropped, unique_attribute))
+
+    def _log_parts(
+        self, log: Any, dropped: int, unique_attribute: tuple[str, str] | None
+    ) -> list[bytes]:
+        """The fields of the ``LogRecord`` message, in field-number order, after two empty
+        slots where :meth:`encode_log_field` puts the field key and length."""
+        parts: list[bytes] = [b"", b""]
         timestamp = log.timestamp
         if timestamp:
             parts.append(_pack_keyed_fixed64(_TIME_KEY, timestamp))
@@ -274,10 +287,12 @@ class OTLPLogsEncoder:
             parts.append(field)
         else:
             parts.append(_encode_body(body))
-        if log.attributes:
-            self._attributes.append_to(parts, log.attributes)
+        attributes = log.attributes
+        if attributes:
+            self._attributes.append_to(parts, attributes)
         if unique_attribute is not None:
-            parts.append(self._attributes.unique_str_pair(*unique_attribute))
+            key, value = unique_attribute
+            parts.append(self._attributes.unique_str_pair(key, value))
         if dropped:
             parts.append(_DROPPED + varint(dropped))
         if log.trace_id or log.span_id or log.trace_flags:
@@ -287,7 +302,7 @@ class OTLPLogsEncoder:
             parts.append(_pack_keyed_fixed64(_OBSERVED_TIME_KEY, observed))
         if log.event_name:
             parts.append(string_field(_EVENT_NAME, log.event_name))
-        return b"".join(parts)
+        return parts
 
     @staticmethod
     def _append_trace_context(
