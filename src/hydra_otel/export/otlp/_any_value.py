@@ -264,7 +264,7 @@ class RecordAttributeEncoder:
         head = by_length.get(len(text)) if by_length is not None else None
         if head is None:
             field = self._new_str_pair(key, value, remember=False)
-            if by_length is None:
+            if by_length is None or len(by_length) >= _MAX_UNIQUE_HEADS:
                 if len(self._unique_heads) >= _MAX_UNIQUE_HEADS:
                     self._unique_heads.clear()
                 by_length = self._unique_heads[key] = {}
