@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import math
 import warnings
@@ -337,3 +338,19 @@ def test_an_attribute_whose_key_is_not_a_string_is_skipped_like_the_sdk_skips_it
     batch = [ReadableLogRecord(LogRecord(body="b", attributes=attributes), resource, scope)]
     _assert_same_message(OTLPLogsEncoder().encode(batch), batch)
     assert "attribute 7 skipped" in str(get_error_stats())
+
+
+def test_keys_that_subclass_str_are_encoded_as_their_text() -> None:
+    """A str-based enum as a key: the SDK sends its text, and so must a cached encoder."""
+
+    class Key(str, enum.Enum):
+        USER = "user.id"
+
+    resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")
+    batch = [
+        ReadableLogRecord(LogRecord(body="b", attributes={Key.USER: value}), resource, scope)
+        for value in ("u1", "u1", "u2")
+    ]
+    encoder = OTLPLogsEncoder()
+    for _ in range(2):
+        _assert_same_message(encoder.encode(batch), batch)

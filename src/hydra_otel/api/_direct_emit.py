@@ -23,7 +23,12 @@ from opentelemetry.context import get_current
 from opentelemetry.sdk._logs import Logger as SdkLogger
 from opentelemetry.sdk._logs import ReadWriteLogRecord
 from opentelemetry.trace import INVALID_SPAN, get_current_span
-from opentelemetry.trace.propagation import _SPAN_KEY
+
+_CURRENT_SPAN_KEY: str | None
+try:  # where the API keeps the current span in a Context (private, stable since 1.0)
+    from opentelemetry.trace.propagation import _SPAN_KEY as _CURRENT_SPAN_KEY
+except ImportError:  # pragma: no cover - an API that moved it: always ask get_current_span()
+    _CURRENT_SPAN_KEY = None
 
 from hydra_otel.api._emit_plan import EmitPlan, plan_for
 
@@ -103,7 +108,8 @@ class DirectEmitter:
         record.timestamp = timestamp
         record.observed_timestamp = time_ns()
         record.context = context
-        if context.get(_SPAN_KEY) is None:  # no span: what get_current_span() would give
+        if _CURRENT_SPAN_KEY is not None and context.get(_CURRENT_SPAN_KEY) is None:
+            # no span: what get_current_span() would give
             record.trace_id = record.span_id = 0
             record.trace_flags = _NO_SPAN_FLAGS
         else:

@@ -202,7 +202,7 @@ class RecordAttributeEncoder:
 
     def _field(self, key: object, value: object) -> bytes:
         """The encoded field of one attribute (b"" when it cannot be encoded)."""
-        if type(key) is not str:
+        if not isinstance(key, str):
             track_error("otlp_encode", f"attribute {key!r} skipped: its key is not a string")
             return b""
         value_type = type(value)
