@@ -343,7 +343,7 @@ def test_an_attribute_whose_key_is_not_a_string_is_skipped_like_the_sdk_skips_it
 def test_keys_that_subclass_str_are_encoded_as_their_text() -> None:
     """A str-based enum as a key: the SDK sends its text, and so must a cached encoder."""
 
-    class Key(str, enum.Enum):
+    class Key(enum.StrEnum):
         USER = "user.id"
 
     resource, scope = Resource({"service.name": "svc"}), InstrumentationScope("scope")

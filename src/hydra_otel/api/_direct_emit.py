@@ -24,13 +24,13 @@ from opentelemetry.sdk._logs import Logger as SdkLogger
 from opentelemetry.sdk._logs import ReadWriteLogRecord
 from opentelemetry.trace import INVALID_SPAN, get_current_span
 
+from hydra_otel.api._emit_plan import EmitPlan, plan_for
+
 _CURRENT_SPAN_KEY: str | None
 try:  # where the API keeps the current span in a Context (private, stable since 1.0)
     from opentelemetry.trace.propagation import _SPAN_KEY as _CURRENT_SPAN_KEY
 except ImportError:  # pragma: no cover - an API that moved it: always ask get_current_span()
     _CURRENT_SPAN_KEY = None
-
-from hydra_otel.api._emit_plan import EmitPlan, plan_for
 
 _NO_SPAN_FLAGS = INVALID_SPAN.get_span_context().trace_flags
 """The trace flags of a record emitted outside any span (the invalid span's)."""
