@@ -62,7 +62,9 @@ class EmitPlan:
         """Pass ``record`` through every step its severity reaches."""
         assert self.steps is not None
         number = record.severity_number
-        severity = number.value if number is not None else _UNGATED
+        # ``_value_`` (the member's value, as Enum documents it) rather than the ``value``
+        # property, which runs Python code per record
+        severity = number._value_ if number is not None else _UNGATED
         writable: ReadWriteLogRecord | None = None
         for gate, kind, processor in self.steps:
             if severity < gate:

@@ -20,7 +20,7 @@ class SharedProcessorView(LogRecordProcessor):
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         severity = log_record.log_record.severity_number
-        if severity is not None and severity.value >= self.min_severity:
+        if severity is not None and severity._value_ >= self.min_severity:  # see EmitPlan.run
             self.processor.on_emit(log_record)
 
     def shutdown(self) -> None:
