@@ -342,9 +342,8 @@ class RecordAttributeEncoder:
 
     @staticmethod
     def _encode(key: str, value: object) -> bytes:
+        """Encode one pair without the caches (``_field`` has already checked the key)."""
         try:
-            if not isinstance(key, str):
-                raise TypeError(f"attribute key {key!r} is not a string")
             return length_delimited(_RECORD_ATTRIBUTE, encode_key_value(key, value))
         except (TypeError, ValueError) as error:
             track_error("otlp_encode", f"attribute {key!r} skipped: {error}")
